@@ -1,0 +1,27 @@
+# Set-up and test commands; README.md and .ci/run use exactly these.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup test lint unit lit bench
+
+setup:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e examples/plugin
+
+lint:
+	$(BIN)/ruff check ziggurat tests bench examples
+	$(BIN)/lint-imports
+
+unit:
+	$(BIN)/pytest -q tests/unit
+
+lit:
+	$(BIN)/python tests/run_lit.py
+
+test: lint unit lit
+
+bench:
+	$(BIN)/python bench/opt_throughput.py

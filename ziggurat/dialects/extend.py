@@ -1,0 +1,14 @@
+"""Build ziggurat's version of an upstream dialect from xDSL's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from xdsl.ir import Dialect, Operation
+
+
+def extend_dialect(base: Dialect, ops: Iterable[type[Operation]]) -> Dialect:
+    """`base` with each op in `ops` replacing the op of the same name, or added."""
+    by_name = {op.name: op for op in ops}
+    merged = [by_name.pop(op.name, op) for op in base.operations]
+    return Dialect(base.name, [*merged, *by_name.values()], list(base.attributes))

@@ -1,0 +1,90 @@
+"""The `scf` dialect, with MLIR's custom syntax for `scf.parallel`."""
+
+from __future__ import annotations
+
+from xdsl.dialects import scf as xscf
+from xdsl.dialects.builtin import IndexType
+from xdsl.ir import Block
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+
+from ziggurat.dialects.extend import extend_dialect
+
+
+class ParallelOp(xscf.ParallelOp):
+    """`scf.parallel (%i) = (%lb) to (%ub) step (%s) init (%v) -> type { ... }`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ParallelOp:
+        ivs = parser.parse_comma_separated_list(
+            Parser.Delimiter.PAREN, lambda: parser.parse_argument(expect_type=False)
+        )
+        index = IndexType()
+
+        def operands() -> list:
+            return parser.parse_comma_separated_list(
+                Parser.Delimiter.PAREN, lambda: parser.parse_operand(index)
+            )
+
+        parser.parse_punctuation("=")
+        lower = operands()
+        parser.parse_keyword("to")
+        upper = operands()
+        parser.parse_keyword("step")
+        steps = operands()
+        for values, what in (
+            (lower, "lower bounds"),
+            (upper, "upper bounds"),
+            (steps, "steps"),
+        ):
+            if len(values) != len(ivs):
+                parser.raise_error(f"expected {len(ivs)} {what}, one per induction variable")
+        inits = []
+        if parser.parse_optional_keyword("init"):
+            unresolved = parser.parse_comma_separated_list(
+                Parser.Delimiter.PAREN, parser.parse_unresolved_operand
+            )
+            parser.parse_punctuation("->")
+            if parser.parse_optional_punctuation("(") is not None:
+                types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
+                parser.parse_punctuation(")")
+            else:
+                types = [parser.parse_type()]
+            inits = parser.resolve_operands(unresolved, types, parser.pos)
+        body = parser.parse_region([iv.resolve(index) for iv in ivs])
+        if not body.blocks:
+            body.add_block(Block(arg_types=[index] * len(ivs)))
+        if not isinstance(body.block.last_op, xscf.ReduceOp):
+            body.block.add_op(xscf.ReduceOp())
+        op = cls(lower, upper, steps, body, inits)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        with printer.in_parens():
+            printer.print_list(self.body.block.args, printer.print_ssa_value)
+        for keyword, values in (
+            (" = ", self.lowerBound),
+            (" to ", self.upperBound),
+            (" step ", self.step),
+        ):
+            printer.print_string(keyword)
+            with printer.in_parens():
+                printer.print_list(values, printer.print_ssa_value)
+        if self.initVals:
+            printer.print_string(" init ")
+            with printer.in_parens():
+                printer.print_list(self.initVals, printer.print_ssa_value)
+            printer.print_string(" -> ")
+            if len(self.res) == 1:
+                printer.print_attribute(self.res[0].type)
+            else:
+                with printer.in_parens():
+                    printer.print_list(self.result_types, printer.print_attribute)
+        printer.print_string(" ")
+        printer.print_region(self.body, print_entry_block_args=False)
+        printer.print_op_attributes(self.attributes)
+
+
+Scf = extend_dialect(xscf.Scf, [ParallelOp])

@@ -1,0 +1,100 @@
+"""`ziggurat-opt`: parse MLIR, run a pass pipeline, print the result.
+
+Follows mlir-opt's conventions. Only argparse is imported at start-up, so that
+`--version` and `--help` answer at once; xDSL and the dialects load on use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from ziggurat import __version__
+
+if TYPE_CHECKING:
+    from ziggurat.tools.driver import Sources
+
+
+def _argument_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ziggurat-opt",
+        description="Parse MLIR, apply a pass pipeline and print the resulting IR.",
+    )
+    p.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.add_argument(
+        "-p",
+        "--pass-pipeline",
+        "--passes",
+        default="",
+        metavar="PIPELINE",
+        help="passes to run, in xDSL syntax: 'a,b{opt=v list=1,2}'",
+    )
+    p.add_argument(
+        "--split-input-file",
+        action="store_true",
+        help="process each chunk separated by '// -----' on its own",
+    )
+    p.add_argument(
+        "--verify-diagnostics",
+        action="store_true",
+        help="check errors against '// expected-error' comments in the input",
+    )
+    p.add_argument(
+        "--print-ir-after-all",
+        action="store_true",
+        help="print the IR to stderr after every pass",
+    )
+    p.add_argument("--pass-timing", action="store_true", help="report the wall time of each pass")
+    p.add_argument("--print-op-generic", action="store_true", help="print ops in generic form")
+    p.add_argument("--print-debuginfo", action="store_true", help="print op locations")
+    p.add_argument(
+        "--allow-unregistered-dialect",
+        action="store_true",
+        help="accept ops of dialects that are not registered",
+    )
+    p.add_argument("--list-passes", action="store_true", help="list available passes")
+    p.add_argument("--list-dialects", action="store_true", help="list available dialects")
+    p.add_argument("--list-targets", action="store_true", help="list available targets")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
+    p.add_argument("--version", action="version", version=f"ziggurat-opt {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _argument_parser().parse_args(argv)
+    from ziggurat.tools.driver import run_tool
+
+    run_tool(lambda sources: _run(args, sources), args.debug)
+
+
+def _run(args: argparse.Namespace, sources: Sources) -> int:
+    from ziggurat.tools.driver import ToolError, atomic_output
+    from ziggurat.universe import RegistryError, load_registry
+
+    try:
+        registry = load_registry()
+    except RegistryError as error:
+        raise ToolError(str(error)) from None
+    if args.list_passes or args.list_dialects or args.list_targets:
+        from ziggurat.tools.listing import print_listing
+
+        print_listing(registry, args.list_dialects, args.list_passes, args.list_targets)
+        return 0
+
+    from ziggurat.tools.compile import Pipeline
+    from ziggurat.tools.opt_session import OptSession
+
+    pipeline = Pipeline.parse(registry, args.pass_pipeline)
+    ctx = registry.make_context(args.allow_unregistered_dialect)
+    session = OptSession(ctx, pipeline, args)
+    text = sources.read(args.input)
+    name = "<stdin>" if args.input == "-" else args.input
+    with atomic_output(args.output) as write:
+        status = session.process(text, name, sources, write)
+    return status
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,120 @@
+"""Everything ziggurat registers, and the registry its tools build from all plugins.
+
+Two parts, because xDSL refuses two universes that define the same name:
+
+- `ZIGGURAT_UNIVERSE`, published through the `xdsl.universe` entry point, holds
+  only names ziggurat owns (its dialects, passes and targets), so installing
+  ziggurat never breaks plain `xdsl-opt`.
+- `UPSTREAM_EXTENSIONS` replaces some of xDSL's upstream dialects (affine,
+  linalg, memref, scf) by ziggurat's versions, which read and print MLIR's
+  syntax. Ziggurat's tools apply them on top of every installed universe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
+
+from xdsl.universe import Universe
+
+if TYPE_CHECKING:
+    from xdsl.context import Context
+    from xdsl.ir import Dialect
+    from xdsl.passes import ModulePass
+    from xdsl.utils.target import Target
+
+
+def _affine() -> Dialect:
+    from ziggurat.dialects.affine import Affine
+
+    return Affine
+
+
+def _linalg() -> Dialect:
+    from ziggurat.dialects.linalg import Linalg
+
+    return Linalg
+
+
+def _memref() -> Dialect:
+    from ziggurat.dialects.memref import MemRef
+
+    return MemRef
+
+
+def _scf() -> Dialect:
+    from ziggurat.dialects.scf import Scf
+
+    return Scf
+
+
+UPSTREAM_EXTENSIONS: dict[str, Callable[[], Dialect]] = {
+    "affine": _affine,
+    "linalg": _linalg,
+    "memref": _memref,
+    "scf": _scf,
+}
+"""Upstream dialects whose ziggurat version replaces xDSL's in ziggurat's tools."""
+
+
+ZIGGURAT_UNIVERSE = Universe(all_dialects={}, all_passes={}, all_targets={})
+"""Ziggurat's own dialects, passes and targets (the `xdsl.universe` entry point)."""
+
+
+class RegistryError(Exception):
+    """Two installed universes define the same name, or one is malformed."""
+
+
+@dataclass
+class Registry:
+    """The dialects, passes and targets of every installed universe.
+
+    Each entry is a factory, so nothing is imported until it is used; `origin`
+    records which universe (entry point name) provides each name.
+    """
+
+    dialects: dict[str, Callable[[], Dialect]] = field(default_factory=dict)
+    passes: dict[str, Callable[[], type[ModulePass]]] = field(default_factory=dict)
+    targets: dict[str, Callable[[], type[Target]]] = field(default_factory=dict)
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def make_context(self, allow_unregistered: bool = False) -> Context:
+        from xdsl.context import Context
+
+        ctx = Context(allow_unregistered=allow_unregistered)
+        for name, factory in self.dialects.items():
+            ctx.register_dialect(name, factory)
+        return ctx
+
+
+def load_registry() -> Registry:
+    """Collect every `xdsl.universe` entry point and apply ziggurat's extensions."""
+    registry = Registry()
+    kinds = ("dialect", "pass", "target")
+    for plugin in sorted(entry_points(group="xdsl.universe"), key=lambda e: e.name):
+        try:
+            universe = plugin.load()
+        except Exception as error:
+            raise RegistryError(
+                f"cannot load plugin '{plugin.name}' ({plugin.value}): {error}"
+            ) from error
+        if not isinstance(universe, Universe):
+            raise RegistryError(f"plugin '{plugin.name}' ({plugin.value}) is not an xdsl Universe")
+        tables = (universe.all_dialects, universe.all_passes, universe.all_targets)
+        targets = (registry.dialects, registry.passes, registry.targets)
+        for kind, table, target in zip(kinds, tables, targets, strict=True):
+            for name, factory in table.items():
+                if name in target:
+                    other = registry.origin[kind, name]
+                    raise RegistryError(
+                        f"{kind} '{name}' is defined by both plugin '{other}' "
+                        f"and plugin '{plugin.name}'"
+                    )
+                target[name] = factory  # pyright: ignore[reportArgumentType]
+                registry.origin[kind, name] = plugin.name
+    for name, factory in UPSTREAM_EXTENSIONS.items():
+        registry.dialects[name] = factory
+        registry.origin["dialect", name] = "ziggurat"
+    return registry
