@@ -15,7 +15,6 @@ from typing import ClassVar
 
 from xdsl.builder import Builder
 from xdsl.dialects import arith
-from xdsl.dialects import linalg as xlinalg
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     AnyFloat,
@@ -26,6 +25,10 @@ from xdsl.dialects.builtin import (
     MemRefType,
     TensorType,
 )
+from xdsl.dialects.linalg import Linalg as UpstreamLinalg
+from xdsl.dialects.linalg.abstract_ops import NamedOperation
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import YieldOp
 from xdsl.ir import Attribute, BlockArgument, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.irdl import irdl_op_definition, opt_prop_def
@@ -93,7 +96,7 @@ def pool(combine: Callable[[SSAValue, SSAValue], SSAValue]):
     return body
 
 
-class StructuredOp(xlinalg.NamedOperation):
+class StructuredOp(NamedOperation):
     """A named structured op declared by its loops, maps and scalar body.
 
     Parsed and printed in MLIR's form:
@@ -122,9 +125,9 @@ class StructuredOp(xlinalg.NamedOperation):
 
     def get_iterator_types(self):
         return ArrayAttr(
-            xlinalg.IteratorTypeAttr.parallel()
+            IteratorTypeAttr.parallel()
             if kind == "p"
-            else xlinalg.IteratorTypeAttr.reduction()
+            else IteratorTypeAttr.reduction()
             for kind in self.ITERATORS
         )
 
@@ -135,7 +138,7 @@ class StructuredOp(xlinalg.NamedOperation):
 
         @Builder.implicit_region(arg_types)
         def region(args: tuple[BlockArgument, ...]) -> None:
-            xlinalg.YieldOp(body(args))
+            YieldOp(body(args))
 
         return region
 
@@ -447,7 +450,7 @@ class PoolingNhwcSumOp(PoolingNhwcOp):
 
 
 Linalg = extend_dialect(
-    xlinalg.Linalg,
+    UpstreamLinalg,
     [
         MatmulOp,
         BatchMatmulOp,

@@ -1,0 +1,1 @@
+"""Dialects ziggurat defines, and its MLIR-compatible versions of upstream ones."""

@@ -1,0 +1,1 @@
+"""Passes: rewrites from one level of IR to the next, and named pipelines."""

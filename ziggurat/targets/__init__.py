@@ -1,0 +1,1 @@
+"""Targets: emitters, runtimes and simulators, one package per target."""

@@ -1,0 +1,1 @@
+"""Command-line tools: ziggurat-opt, ziggurat-translate."""
