@@ -6,8 +6,9 @@ Two parts, because xDSL refuses two universes that define the same name:
   only names ziggurat owns (its dialects, passes and targets), so installing
   ziggurat never breaks plain `xdsl-opt`.
 - `UPSTREAM_EXTENSIONS` replaces some of xDSL's upstream dialects (affine,
-  linalg, memref, scf) by ziggurat's versions, which read and print MLIR's
-  syntax. Ziggurat's tools apply them on top of every installed universe.
+  arith, bufferization, linalg, memref, scf, tensor) by ziggurat's versions,
+  which read and print MLIR's syntax. Ziggurat's tools apply them on top of
+  every installed universe.
 """
 
 from __future__ import annotations
@@ -32,6 +33,18 @@ def _affine() -> Dialect:
     return Affine
 
 
+def _arith() -> Dialect:
+    from ziggurat.dialects.arith import Arith
+
+    return Arith
+
+
+def _bufferization() -> Dialect:
+    from ziggurat.dialects.bufferization import Bufferization
+
+    return Bufferization
+
+
 def _linalg() -> Dialect:
     from ziggurat.dialects.linalg import Linalg
 
@@ -50,11 +63,20 @@ def _scf() -> Dialect:
     return Scf
 
 
+def _tensor() -> Dialect:
+    from ziggurat.dialects.tensor import Tensor
+
+    return Tensor
+
+
 UPSTREAM_EXTENSIONS: dict[str, Callable[[], Dialect]] = {
     "affine": _affine,
+    "arith": _arith,
+    "bufferization": _bufferization,
     "linalg": _linalg,
     "memref": _memref,
     "scf": _scf,
+    "tensor": _tensor,
 }
 """Upstream dialects whose ziggurat version replaces xDSL's in ziggurat's tools."""
 

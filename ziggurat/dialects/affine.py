@@ -1,8 +1,10 @@
 """The `affine` dialect, as MLIR writes it.
 
-Extends xDSL's affine ops under their MLIR names: loads and stores parse
-their subscripts as dims (`%i`) and symbols (`symbol(%n)`), `affine.parallel`
-and `affine.if` get MLIR's custom syntax, and `affine.max` is added.
+Extends xDSL's affine ops under their MLIR names: loads and stores (scalar
+and vector) parse their subscripts as dims (`%i`) and symbols
+(`symbol(%n)`), `affine.apply`, `affine.parallel` and `affine.if` get MLIR's
+custom syntax, `affine.for` and `affine.parallel` verify as MLIR does, and
+`affine.max` is added.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     TensorType,
+    VectorType,
     i32,
     i64,
 )
-from xdsl.ir import Attribute, Block, Region, SSAValue
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.irdl import (
     IRDLOperation,
@@ -49,6 +52,7 @@ from ziggurat.dialects.affine_syntax import (
     print_expr_of_ssa_ids,
     print_map_of_ssa_ids,
 )
+from ziggurat.dialects.arith import ATOMIC_RMW_KINDS, parallel_reduction_accepts
 from ziggurat.dialects.extend import extend_dialect
 
 YieldOp = xaffine.YieldOp
@@ -56,10 +60,11 @@ YieldOp = xaffine.YieldOp
 
 def _parse_memref_access(
     parser: Parser,
-) -> tuple[SSAValue, AffineMap, list[SSAValue], MemRefType]:
-    """`%memref[<exprs of SSA ids>] : memref-type`"""
+) -> tuple[SSAValue, AffineMap, list[SSAValue], MemRefType, dict[str, Attribute]]:
+    """`%memref[<exprs of SSA ids>] {attrs} : memref-type`"""
     unresolved = parser.parse_unresolved_operand()
     affine_map, indices = parse_map_of_ssa_ids(parser)
+    attrs = parser.parse_optional_attr_dict()
     parser.parse_punctuation(":")
     pos = parser.pos
     memref_type = parser.parse_type()
@@ -77,17 +82,20 @@ def _parse_memref_access(
         affine_map,
         indices,
         memref_type,
+        attrs,
     )
 
 
 def _print_memref_access(
     printer: Printer,
+    op: Operation,
     memref: SSAValue,
     affine_map: AffineMap,
     indices: Sequence[SSAValue],
 ) -> None:
     printer.print_ssa_value(memref)
     print_map_of_ssa_ids(printer, affine_map, indices)
+    printer.print_op_attributes(op.attributes)
     printer.print_string(" : ")
     printer.print_attribute(memref.type)
 
@@ -97,16 +105,14 @@ class LoadOp(xaffine.LoadOp):
 
     @classmethod
     def parse(cls, parser: Parser) -> LoadOp:
-        memref, affine_map, indices, memref_type = _parse_memref_access(parser)
-        attrs = parser.parse_optional_attr_dict()
+        memref, affine_map, indices, memref_type, attrs = _parse_memref_access(parser)
         op = cls(memref, indices, AffineMapAttr(affine_map), memref_type.element_type)
         op.attributes |= attrs
         return op
 
     def print(self, printer: Printer):
         printer.print_string(" ")
-        _print_memref_access(printer, self.memref, self.map.data, self.indices)
-        printer.print_op_attributes(self.attributes)
+        _print_memref_access(printer, self, self.memref, self.map.data, self.indices)
 
     def verify_(self) -> None:
         _verify_access(self.map.data, self.indices, self.memref.type)
@@ -119,8 +125,7 @@ class StoreOp(xaffine.StoreOp):
     def parse(cls, parser: Parser) -> StoreOp:
         value = parser.parse_unresolved_operand()
         parser.parse_punctuation(",")
-        memref, affine_map, indices, memref_type = _parse_memref_access(parser)
-        attrs = parser.parse_optional_attr_dict()
+        memref, affine_map, indices, memref_type, attrs = _parse_memref_access(parser)
         resolved = parser.resolve_operand(value, memref_type.element_type)
         op = cls(resolved, memref, indices, AffineMapAttr(affine_map))
         op.attributes |= attrs
@@ -130,8 +135,59 @@ class StoreOp(xaffine.StoreOp):
         printer.print_string(" ")
         printer.print_ssa_value(self.value)
         printer.print_string(", ")
-        _print_memref_access(printer, self.memref, self.map.data, self.indices)
-        printer.print_op_attributes(self.attributes)
+        _print_memref_access(printer, self, self.memref, self.map.data, self.indices)
+
+    def verify_(self) -> None:
+        _verify_access(self.map.data, self.indices, self.memref.type)
+
+
+class VectorLoadOp(xaffine.VectorLoadOp):
+    """`%v = affine.vector_load %m[%i, %j * 8] : memref<...>, vector<8xf32>`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> VectorLoadOp:
+        memref, affine_map, indices, _, attrs = _parse_memref_access(parser)
+        parser.parse_punctuation(",")
+        pos = parser.pos
+        result_type = parser.parse_type()
+        if not isa(result_type, VectorType):
+            parser.raise_error("expected a vector type", pos, parser.pos)
+        op = cls(memref, indices, AffineMapAttr(affine_map), result_type)
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        _print_memref_access(printer, self, self.memref, self.map.data, self.indices)
+        printer.print_string(", ")
+        printer.print_attribute(self.result.type)
+
+    def verify_(self) -> None:
+        _verify_access(self.map.data, self.indices, self.memref.type)
+
+
+class VectorStoreOp(xaffine.VectorStoreOp):
+    """`affine.vector_store %v, %m[%i, %j * 8] : memref<...>, vector<8xf32>`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> VectorStoreOp:
+        value = parser.parse_unresolved_operand()
+        parser.parse_punctuation(",")
+        memref, affine_map, indices, _, attrs = _parse_memref_access(parser)
+        parser.parse_punctuation(",")
+        value_type = parser.parse_type()
+        resolved = parser.resolve_operand(value, value_type)
+        op = cls(resolved, memref, indices, AffineMapAttr(affine_map))
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        printer.print_ssa_value(self.value)
+        printer.print_string(", ")
+        _print_memref_access(printer, self, self.memref, self.map.data, self.indices)
+        printer.print_string(", ")
+        printer.print_attribute(self.value.type)
 
     def verify_(self) -> None:
         _verify_access(self.map.data, self.indices, self.memref.type)
@@ -185,6 +241,33 @@ def _print_map_and_operands(
     if attr.data.num_symbols:
         with printer.in_square_brackets():
             printer.print_list(operands[num_dims:], printer.print_ssa_value)
+
+
+class ApplyOp(xaffine.ApplyOp):
+    """`%r = affine.apply #map(%dims)[%syms]`: the single result of the map."""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ApplyOp:
+        attr, operands = _parse_map_and_operands(parser)
+        if not isinstance(attr, AffineMapAttr):
+            parser.raise_error("expected an affine map")
+        op = cls(operands, attr)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        _print_map_and_operands(printer, self.map, self.mapOperands)
+        printer.print_op_attributes(self.attributes)
+
+
+class ForOp(xaffine.ForOp):
+    """`affine.for`, whose step MLIR requires to be positive."""
+
+    def verify_(self) -> None:
+        super().verify_()
+        if self.step.value.data <= 0:
+            raise VerifyException(f"expects a positive step, got {self.step.value.data}")
 
 
 class _MinMaxSyntax:
@@ -340,25 +423,8 @@ def _parse_affine_region(parser: Parser, arguments: Sequence[Parser.Argument] = 
     return region
 
 
-# MLIR's arith::AtomicRMWKind, the reduction kinds of `affine.parallel`; its
-# generic form stores their integer values.
-REDUCTION_KINDS: tuple[str, ...] = (
-    "addf",
-    "addi",
-    "assign",
-    "maximumf",
-    "maxs",
-    "maxu",
-    "minimumf",
-    "mins",
-    "minu",
-    "mulf",
-    "muli",
-    "ori",
-    "andi",
-    "maxnumf",
-    "minnumf",
-)
+REDUCTION_KINDS = ATOMIC_RMW_KINDS
+"""The reduction kinds of `affine.parallel`, in MLIR's numbering."""
 
 
 @irdl_op_definition
@@ -420,9 +486,12 @@ class ParallelOp(IRDLOperation):
             raise VerifyException(f"expects {num_loops} index induction variables in its body")
         if len(self.reductions) != len(self.res):
             raise VerifyException("expects one reduction kind per result")
-        for r in self.reductions:
+        for r, result in zip(self.reductions, self.res, strict=True):
             if not 0 <= r.value.data < len(REDUCTION_KINDS):
                 raise VerifyException(f"unknown reduction kind {r.value.data}")
+            kind = REDUCTION_KINDS[r.value.data]
+            if not parallel_reduction_accepts(kind, result.type):
+                raise VerifyException(f"cannot reduce values of type {result.type} with '{kind}'")
         last = self.body.block.last_op
         if isinstance(last, YieldOp) and last.arguments.types != self.result_types:
             raise VerifyException("expects its body to yield values of the result types")
@@ -565,4 +634,18 @@ def _print_bound_groups(
         printer.print_list(groups.get_values(), print_group)
 
 
-Affine = extend_dialect(xaffine.Affine, [ParallelOp, IfOp, StoreOp, LoadOp, MinOp, MaxOp])
+Affine = extend_dialect(
+    xaffine.Affine,
+    [
+        ApplyOp,
+        ForOp,
+        ParallelOp,
+        IfOp,
+        StoreOp,
+        LoadOp,
+        VectorLoadOp,
+        VectorStoreOp,
+        MinOp,
+        MaxOp,
+    ],
+)

@@ -8,7 +8,8 @@ the MLIR way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import IndexType
@@ -92,23 +93,21 @@ def parse_map_of_ssa_ids(
     return space.map(exprs), space.resolve(parser)
 
 
-_PRECEDENCE = {
-    AffineBinaryOpKind.Add: 1,
-    AffineBinaryOpKind.Mul: 2,
-    AffineBinaryOpKind.Mod: 2,
-    AffineBinaryOpKind.FloorDiv: 2,
-    AffineBinaryOpKind.CeilDiv: 2,
-}
-
-
 def print_expr_of_ssa_ids(
     printer: Printer,
     expr: AffineExpr,
     dims: Sequence[SSAValue],
     syms: Sequence[SSAValue],
-    min_precedence: int = 0,
+    strong: bool = False,
 ) -> None:
-    """Print `expr` with `%x` for dims and `symbol(%x)` for symbols."""
+    """Print `expr` with `%x` for dims and `symbol(%x)` for symbols.
+
+    Printed the way MLIR prints affine expressions: `a - b * 2` for a negative
+    coefficient, `-a` for a product by -1, and parentheses around any compound
+    operand of `*`, `floordiv`, `ceildiv` and `mod` (`strong` says the
+    enclosing context binds tighter than `+`). The text parses back to the
+    same expression tree.
+    """
     match expr:
         case AffineConstantExpr(value=value):
             printer.print_string(str(value))
@@ -118,29 +117,60 @@ def print_expr_of_ssa_ids(
             printer.print_string("symbol(")
             printer.print_ssa_value(syms[position])
             printer.print_string(")")
+        case AffineBinaryOpExpr(kind=AffineBinaryOpKind.Add, lhs=lhs, rhs=rhs):
+            with _parens_if(printer, strong):
+                print_expr_of_ssa_ids(printer, lhs, dims, syms)
+                _print_add_rhs(printer, rhs, dims, syms)
+        case AffineBinaryOpExpr(
+            kind=AffineBinaryOpKind.Mul, lhs=lhs, rhs=AffineConstantExpr(value=-1)
+        ):
+            with _parens_if(printer, strong):
+                printer.print_string("-")
+                print_expr_of_ssa_ids(printer, lhs, dims, syms, strong=True)
         case AffineBinaryOpExpr(kind=kind, lhs=lhs, rhs=rhs):
-            precedence = _PRECEDENCE[kind]
-            parens = precedence < min_precedence
-            if parens:
-                printer.print_string("(")
-            print_expr_of_ssa_ids(printer, lhs, dims, syms, precedence)
-            if kind == AffineBinaryOpKind.Add and _is_negative_constant(rhs):
-                assert isinstance(rhs, AffineConstantExpr)
-                printer.print_string(f" - {-rhs.value}")
-            else:
+            with _parens_if(printer, strong):
+                print_expr_of_ssa_ids(printer, lhs, dims, syms, strong=True)
                 printer.print_string(f" {kind.get_token()} ")
-                # The right operand of a non-commutative op needs parentheses
-                # even at equal precedence.
-                rhs_min = precedence if kind == AffineBinaryOpKind.Add else precedence + 1
-                print_expr_of_ssa_ids(printer, rhs, dims, syms, rhs_min)
-            if parens:
-                printer.print_string(")")
+                print_expr_of_ssa_ids(printer, rhs, dims, syms, strong=True)
         case _:
             raise ValueError(f"unexpected affine expression {expr}")
 
 
-def _is_negative_constant(expr: AffineExpr) -> bool:
-    return isinstance(expr, AffineConstantExpr) and expr.value < 0
+def _print_add_rhs(
+    printer: Printer, rhs: AffineExpr, dims: Sequence[SSAValue], syms: Sequence[SSAValue]
+) -> None:
+    """` + rhs`, or ` - x` when `rhs` is a negative constant or `x` times one.
+
+    Parsing `a - x * c` builds `a + x * -c`, so the subtraction form is exact.
+    """
+    match rhs:
+        case AffineConstantExpr(value=value) if value < 0:
+            printer.print_string(f" - {-value}")
+        case AffineBinaryOpExpr(
+            kind=AffineBinaryOpKind.Mul, lhs=factor, rhs=AffineConstantExpr(value=value)
+        ) if value < 0:
+            printer.print_string(" - ")
+            if value == -1:
+                print_expr_of_ssa_ids(printer, factor, dims, syms, strong=True)
+            else:
+                scaled = AffineBinaryOpExpr(
+                    AffineBinaryOpKind.Mul, factor, AffineConstantExpr(-value)
+                )
+                print_expr_of_ssa_ids(printer, scaled, dims, syms)
+        case _:
+            printer.print_string(" + ")
+            # `+` is parsed left to right: a sum on the right needs parentheses.
+            is_sum = isinstance(rhs, AffineBinaryOpExpr) and rhs.kind == AffineBinaryOpKind.Add
+            print_expr_of_ssa_ids(printer, rhs, dims, syms, strong=is_sum)
+
+
+@contextmanager
+def _parens_if(printer: Printer, condition: bool) -> Iterator[None]:
+    if condition:
+        printer.print_string("(")
+    yield
+    if condition:
+        printer.print_string(")")
 
 
 def print_map_of_ssa_ids(

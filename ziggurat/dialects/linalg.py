@@ -125,9 +125,7 @@ class StructuredOp(NamedOperation):
 
     def get_iterator_types(self):
         return ArrayAttr(
-            IteratorTypeAttr.parallel()
-            if kind == "p"
-            else IteratorTypeAttr.reduction()
+            IteratorTypeAttr.parallel() if kind == "p" else IteratorTypeAttr.reduction()
             for kind in self.ITERATORS
         )
 

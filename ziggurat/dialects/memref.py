@@ -1,12 +1,62 @@
-"""The `memref` dialect, with MLIR's custom syntax for `memref.copy`."""
+"""The `memref` dialect, with MLIR's custom syntax where xDSL has none.
+
+xDSL reads and prints `memref.copy`, `memref.cast`, `memref.global`,
+`memref.rank`, `memref.memory_space_cast`,
+`memref.extract_aligned_pointer_as_index`, `memref.alloca_scope` and
+`memref.atomic_rmw` only in generic form; here they get MLIR's syntax, and
+the reshaping ops print their reassociation as MLIR does.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from xdsl.dialects import memref as xmemref
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    DenseIntOrFPElementsAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    StringAttr,
+    SymbolRefAttr,
+    TensorType,
+    UnitAttr,
+    i64,
+)
+from xdsl.ir import Attribute, Block, SSAValue
 from xdsl.parser import Parser
 from xdsl.printer import Printer
+from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.hints import isa
 
+from ziggurat.dialects.arith import ATOMIC_RMW_KINDS, FLOAT_ATOMIC_KINDS
 from ziggurat.dialects.extend import extend_dialect
+from ziggurat.dialects.shape_syntax import print_reshape
+
+
+def _parse_cast(parser: Parser) -> tuple[SSAValue, Attribute, dict[str, Attribute]]:
+    """`%src {attrs} : type to type`, the syntax of MLIR's cast-like ops."""
+    source = parser.parse_unresolved_operand()
+    attrs = parser.parse_optional_attr_dict()
+    parser.parse_punctuation(":")
+    pos = parser.pos
+    source_type = parser.parse_type()
+    parser.parse_keyword("to")
+    result_type = parser.parse_type()
+    return parser.resolve_operands([source], [source_type], pos)[0], result_type, attrs
+
+
+def _print_cast(printer: Printer, source: SSAValue, result: SSAValue, attrs) -> None:
+    printer.print_string(" ")
+    printer.print_ssa_value(source)
+    printer.print_op_attributes(attrs)
+    printer.print_string(" : ")
+    printer.print_attribute(source.type)
+    printer.print_string(" to ")
+    printer.print_attribute(result.type)
 
 
 class CopyOp(xmemref.CopyOp):
@@ -42,4 +92,337 @@ class CopyOp(xmemref.CopyOp):
         printer.print_attribute(self.destination.type)
 
 
-MemRef = extend_dialect(xmemref.MemRef, [CopyOp])
+class CastOp(xmemref.CastOp):
+    """`%r = memref.cast %m : memref<4xf32> to memref<?xf32>`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> CastOp:
+        source, result_type, attrs = _parse_cast(parser)
+        op = cls.build(operands=[source], result_types=[result_type])
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        _print_cast(printer, self.source, self.dest, self.attributes)
+
+
+class MemorySpaceCastOp(xmemref.MemorySpaceCastOp):
+    """`%r = memref.memory_space_cast %m : memref<4xf32, 1> to memref<4xf32>`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> MemorySpaceCastOp:
+        source, result_type, attrs = _parse_cast(parser)
+        op = cls.build(operands=[source], result_types=[result_type])
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        _print_cast(printer, self.source, self.dest, self.attributes)
+
+
+class RankOp(xmemref.RankOp):
+    """`%r = memref.rank %m : memref<4x?xf32>`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> RankOp:
+        source = parser.parse_unresolved_operand()
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        source_type = parser.parse_type()
+        op = cls.build(
+            operands=[parser.resolve_operand(source, source_type)], result_types=[IndexType()]
+        )
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        printer.print_ssa_value(self.source)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.source.type)
+
+
+class ExtractAlignedPointerAsIndexOp(xmemref.ExtractAlignedPointerAsIndexOp):
+    """`%p = memref.extract_aligned_pointer_as_index %m : memref<4xf32> -> index`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ExtractAlignedPointerAsIndexOp:
+        source = parser.parse_unresolved_operand()
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        source_type = parser.parse_type()
+        parser.parse_punctuation("->")
+        result_type = parser.parse_type()
+        op = cls.build(
+            operands=[parser.resolve_operand(source, source_type)], result_types=[result_type]
+        )
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        printer.print_ssa_value(self.source)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.source.type)
+        printer.print_string(" -> ")
+        printer.print_attribute(self.aligned_pointer.type)
+
+
+class AllocaScopeOp(xmemref.AllocaScopeOp):
+    """`memref.alloca_scope [-> (types)] { ... }`: stack allocations freed at its end.
+
+    Without results the `memref.alloca_scope.return` ending the body is
+    implicit, as in MLIR.
+    """
+
+    @classmethod
+    def parse(cls, parser: Parser) -> AllocaScopeOp:
+        result_types: list[Attribute] = []
+        if parser.parse_optional_punctuation("->") is not None:
+            result_types = parser.parse_comma_separated_list(
+                Parser.Delimiter.PAREN, parser.parse_type
+            )
+        region = parser.parse_region()
+        if not region.blocks:
+            region.add_block(Block())
+        if not isinstance(region.block.last_op, xmemref.AllocaScopeReturnOp):
+            region.block.add_op(AllocaScopeReturnOp.build(operands=[[]]))
+        op = cls.build(result_types=[result_types], regions=[region])
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer):
+        if self.res:
+            printer.print_string(" -> ")
+            with printer.in_parens():
+                printer.print_list(self.result_types, printer.print_attribute)
+        printer.print_string(" ")
+        printer.print_region(self.scope, print_block_terminators=bool(self.res))
+        printer.print_op_attributes(self.attributes)
+
+
+class AllocaScopeReturnOp(xmemref.AllocaScopeReturnOp):
+    """`memref.alloca_scope.return %v : f32`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> AllocaScopeReturnOp:
+        attrs = parser.parse_optional_attr_dict()
+        values: list[SSAValue] = []
+        pos = parser.pos
+        names = parser.parse_optional_undelimited_comma_separated_list(
+            parser.parse_optional_unresolved_operand, parser.parse_unresolved_operand
+        )
+        if names:
+            parser.parse_punctuation(":")
+            types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
+            values = parser.resolve_operands(names, types, pos)
+        op = cls.build(operands=[values])
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_op_attributes(self.attributes)
+        if self.ops:
+            printer.print_string(" ")
+            printer.print_list(self.ops, printer.print_ssa_value)
+            printer.print_string(" : ")
+            printer.print_list(self.ops.types, printer.print_attribute)
+
+
+class AtomicRMWOp(xmemref.AtomicRMWOp):
+    """`%old = memref.atomic_rmw addf %v, %m[%i] : (f32, memref<10xf32>) -> f32`"""
+
+    @property
+    def kind_name(self) -> str:
+        return ATOMIC_RMW_KINDS[self.kind.value.data]
+
+    @classmethod
+    def parse(cls, parser: Parser) -> AtomicRMWOp:
+        pos = parser.pos
+        kind = parser.parse_identifier()
+        if kind not in ATOMIC_RMW_KINDS:
+            parser.raise_error(f"unknown atomic kind '{kind}'", pos, parser.pos)
+        value = parser.parse_unresolved_operand()
+        parser.parse_punctuation(",")
+        memref = parser.parse_unresolved_operand()
+        indices = parser.parse_comma_separated_list(
+            Parser.Delimiter.SQUARE, lambda: parser.parse_operand(IndexType())
+        )
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        types_pos = parser.pos
+        parser.parse_punctuation("(")
+        value_type = parser.parse_type()
+        parser.parse_punctuation(",")
+        memref_type = parser.parse_type()
+        parser.parse_punctuation(")")
+        parser.parse_punctuation("->")
+        result_type = parser.parse_type()
+        resolved = parser.resolve_operands([value, memref], [value_type, memref_type], types_pos)
+        op = cls.build(
+            operands=[resolved[0], resolved[1], indices],
+            result_types=[result_type],
+            properties={"kind": IntegerAttr(ATOMIC_RMW_KINDS.index(kind), i64)},
+        )
+        op.attributes |= attrs
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(f" {self.kind_name} ")
+        printer.print_ssa_value(self.value)
+        printer.print_string(", ")
+        printer.print_ssa_value(self.memref)
+        with printer.in_square_brackets():
+            printer.print_list(self.indices, printer.print_ssa_value)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : (")
+        printer.print_attribute(self.value.type)
+        printer.print_string(", ")
+        printer.print_attribute(self.memref.type)
+        printer.print_string(") -> ")
+        printer.print_attribute(self.result.type)
+
+    def verify_(self) -> None:
+        if not 0 <= self.kind.value.data < len(ATOMIC_RMW_KINDS):
+            raise VerifyException(f"unknown atomic kind {self.kind.value.data}")
+        kind = self.kind_name
+        memref_type = self.memref.type
+        if isa(memref_type, MemRefType) and len(self.indices) != memref_type.get_num_dims():
+            raise VerifyException(
+                f"expects {memref_type.get_num_dims()} indices, got {len(self.indices)}"
+            )
+        if kind == "assign":
+            return
+        is_float = isinstance(self.value.type, AnyFloat)
+        if kind in FLOAT_ATOMIC_KINDS and not is_float:
+            raise VerifyException(f"with kind '{kind}' expects a floating-point type")
+        if kind not in FLOAT_ATOMIC_KINDS and not isinstance(self.value.type, IntegerType):
+            raise VerifyException(f"with kind '{kind}' expects an integer type")
+
+
+class GlobalOp(xmemref.GlobalOp):
+    """`memref.global "private" constant @w : memref<4xf32> = dense<...> {alignment = 64}`
+
+    The initial value is `dense<...>` (typed by the memref's shape), or
+    `uninitialized`; an absent visibility
+    means public. A declaration without an initial value is not supported
+    (xDSL's op requires one).
+    """
+
+    @classmethod
+    def create(cls, *, properties: Mapping[str, Attribute] = {}, **kwargs: Any) -> GlobalOp:
+        # MLIR's generic form leaves the visibility out when it is public.
+        if "sym_visibility" not in properties:
+            properties = {**properties, "sym_visibility": StringAttr("public")}
+        return super().create(properties=properties, **kwargs)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> GlobalOp:
+        visibility = parser.parse_optional_str_literal() or "public"
+        constant = UnitAttr() if parser.parse_optional_keyword("constant") else None
+        sym_name = parser.parse_symbol_name()
+        parser.parse_punctuation(":")
+        pos = parser.pos
+        memref_type = parser.parse_type()
+        if not isa(memref_type, MemRefType):
+            parser.raise_error("expected a memref type", pos, parser.pos)
+        if parser.parse_optional_punctuation("=") is None:
+            parser.raise_error("expected '= <initial value>' or '= uninitialized'")
+        initial_value: Attribute
+        if parser.parse_optional_keyword("uninitialized"):
+            initial_value = UnitAttr()
+        else:
+            # MLIR elides the type of the value: the memref's shape as a tensor.
+            parser.parse_keyword("dense")
+            tensor_type = TensorType(memref_type.element_type, memref_type.get_shape())
+            initial_value = DenseIntOrFPElementsAttr.parse_with_type(parser, tensor_type)
+        attrs = parser.parse_optional_attr_dict()
+        properties: dict[str, Attribute] = {
+            "sym_name": sym_name,
+            "sym_visibility": StringAttr(visibility),
+            "type": memref_type,
+            "initial_value": initial_value,
+        }
+        if constant is not None:
+            properties["constant"] = constant
+        if isinstance(alignment := attrs.pop("alignment", None), IntegerAttr):
+            properties["alignment"] = alignment
+        op = cls.build(properties=properties, attributes=attrs)
+        return op
+
+    def print(self, printer: Printer):
+        if self.sym_visibility.data != "public":
+            printer.print_string(" ")
+            printer.print_string_literal(self.sym_visibility.data)
+        if self.constant is not None:
+            printer.print_string(" constant")
+        printer.print_string(" ")
+        printer.print_symbol_name(self.sym_name.data)
+        printer.print_string(" : ")
+        printer.print_attribute(self.type)
+        printer.print_string(" = ")
+        if isinstance(self.initial_value, UnitAttr):
+            printer.print_string("uninitialized")
+        else:
+            assert isinstance(self.initial_value, DenseIntOrFPElementsAttr)
+            self.initial_value.print_without_type(printer)
+        attrs = dict(self.attributes)
+        if self.alignment is not None:
+            attrs["alignment"] = self.alignment
+        printer.print_op_attributes(attrs)
+
+
+class GetGlobalOp(xmemref.GetGlobalOp):
+    """`%m = memref.get_global @w : memref<4xf32>`"""
+
+    @classmethod
+    def parse(cls, parser: Parser) -> GetGlobalOp:
+        name = parser.parse_symbol_name()
+        parser.parse_punctuation(":")
+        result_type = parser.parse_type()
+        op = cls(SymbolRefAttr(name), result_type)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer):
+        printer.print_string(" ")
+        printer.print_attribute(self.name_)
+        printer.print_string(" : ")
+        printer.print_attribute(self.memref.type)
+        printer.print_op_attributes(self.attributes)
+
+
+class CollapseShapeOp(xmemref.CollapseShapeOp):
+    """`memref.collapse_shape %m [[0, 1], [2]] : memref<2x3x4xf32> into memref<6x4xf32>`"""
+
+    def print(self, printer: Printer):
+        print_reshape(printer, self, self.src, self.reassociation)
+
+
+class ExpandShapeOp(xmemref.ExpandShapeOp):
+    """`memref.expand_shape %m [[0, 1]] output_shape [2, 3] : ... into ...`"""
+
+    def print(self, printer: Printer):
+        output_shape = (self.output_shape, self.static_output_shape)
+        print_reshape(printer, self, self.src, self.reassociation, output_shape)
+
+
+MemRef = extend_dialect(
+    xmemref.MemRef,
+    [
+        CopyOp,
+        CastOp,
+        MemorySpaceCastOp,
+        RankOp,
+        ExtractAlignedPointerAsIndexOp,
+        AllocaScopeOp,
+        AllocaScopeReturnOp,
+        AtomicRMWOp,
+        GlobalOp,
+        GetGlobalOp,
+        CollapseShapeOp,
+        ExpandShapeOp,
+    ],
+)

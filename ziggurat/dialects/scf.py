@@ -1,10 +1,10 @@
-"""The `scf` dialect, with MLIR's custom syntax for `scf.parallel`."""
+"""The `scf` dialect, with MLIR's custom syntax for `scf.parallel` and `scf.reduce`."""
 
 from __future__ import annotations
 
 from xdsl.dialects import scf as xscf
 from xdsl.dialects.builtin import IndexType
-from xdsl.ir import Block
+from xdsl.ir import Block, Region, SSAValue
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 
@@ -55,7 +55,7 @@ class ParallelOp(xscf.ParallelOp):
         if not body.blocks:
             body.add_block(Block(arg_types=[index] * len(ivs)))
         if not isinstance(body.block.last_op, xscf.ReduceOp):
-            body.block.add_op(xscf.ReduceOp())
+            body.block.add_op(ReduceOp())
         op = cls(lower, upper, steps, body, inits)
         op.attributes |= parser.parse_optional_attr_dict()
         return op
@@ -87,4 +87,44 @@ class ParallelOp(xscf.ParallelOp):
         printer.print_op_attributes(self.attributes)
 
 
-Scf = extend_dialect(xscf.Scf, [ParallelOp])
+class ReduceOp(xscf.ReduceOp):
+    """`scf.reduce(%a, %b : f32, i32) { ^bb0(...): ... }, { ^bb0(...): ... }`
+
+    One region per reduced value, separated by commas as MLIR prints them.
+    """
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ReduceOp:
+        args: list[SSAValue] = []
+        if parser.parse_optional_punctuation("(") is not None:
+            pos = parser.pos
+            names = parser.parse_comma_separated_list(
+                Parser.Delimiter.NONE, parser.parse_unresolved_operand
+            )
+            parser.parse_punctuation(":")
+            types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
+            parser.parse_punctuation(")")
+            args = parser.resolve_operands(names, types, pos)
+        regions: list[Region] = []
+        if (region := parser.parse_optional_region()) is not None:
+            regions.append(region)
+            while parser.parse_optional_punctuation(",") is not None:
+                regions.append(parser.parse_region())
+        op = cls(args, regions)
+        op.attributes |= parser.parse_optional_attr_dict()
+        return op
+
+    def print(self, printer: Printer):
+        if self.args:
+            printer.print_string("(")
+            printer.print_list(self.args, printer.print_ssa_value)
+            printer.print_string(" : ")
+            printer.print_list(self.args.types, printer.print_attribute)
+            printer.print_string(")")
+        if self.reductions:
+            printer.print_string(" ")
+            printer.print_list(self.reductions, printer.print_region)
+        printer.print_op_attributes(self.attributes)
+
+
+Scf = extend_dialect(xscf.Scf, [ParallelOp, ReduceOp])

@@ -7,7 +7,10 @@ unless `--debug` is given.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -15,20 +18,44 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+Where = tuple[str, int, int]
+"""A source location: `(file, line, col)`, both counted from 1."""
+
+Note = str | tuple[str, Where]
+"""A note under an error: plain text, or text about another place in the source."""
+
 
 class ToolError(Exception):
-    """An error to report to the user; `location` is `(file, line, col)`."""
+    """An error to report to the user; `location` is `(file, line, col)`.
+
+    `context` is shown under the message when the error is about text that is not
+    in a source file (a pass pipeline, say). `internal` is the exception behind an
+    error that comes from a bug rather than from the input: `--debug` re-raises it.
+    """
 
     def __init__(
         self,
         message: str,
-        location: tuple[str, int, int] | None = None,
-        notes: list[str] | None = None,
+        location: Where | None = None,
+        notes: list[Note] | None = None,
+        *,
+        context: str = "",
+        internal: BaseException | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.location = location
         self.notes = notes or []
+        self.context = context
+        self.internal = internal
+
+
+class ToolErrors(ToolError):
+    """Several independent errors (one per `--split-input-file` chunk, say)."""
+
+    def __init__(self, errors: list[ToolError]):
+        super().__init__(errors[0].message, errors[0].location, errors[0].notes)
+        self.errors = errors
 
 
 @dataclass
@@ -55,10 +82,14 @@ class Sources:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
+            # Keep a readable copy so that the error can quote the line.
+            self.texts[name] = data.decode("utf-8", errors="replace")
+            line_start = data.rfind(b"\n", 0, error.start) + 1
             line = data.count(b"\n", 0, error.start) + 1
-            col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            col = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
             raise ToolError(
-                f"invalid UTF-8 in input (byte 0x{data[error.start]:02x})",
+                f"invalid UTF-8 in input (byte 0x{data[error.start]:02x}); "
+                "MLIR source files must be UTF-8",
                 (name, line, col),
             ) from None
         self.texts[name] = text
@@ -72,27 +103,43 @@ class Sources:
         lines = text.split("\n")
         if not 1 <= line <= len(lines):
             return ""
-        source = lines[line - 1].rstrip("\r")
-        return f"{source}\n{' ' * max(col - 1, 0)}^\n"
+        source = _CONTROL.sub("\ufffd", lines[line - 1].rstrip("\r"))
+        # Tabs are kept under the source's tabs so that the caret lines up.
+        indent = "".join("\t" if c == "\t" else " " for c in source[: max(col - 1, 0)])
+        return f"{source}\n{indent}^\n"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Characters that a terminal would not show as one column (tab excepted)."""
 
 
 def format_error(error: ToolError, sources: Sources, severity: str = "error") -> str:
-    if error.location is None:
-        text = f"{severity}: {error.message}\n"
-    else:
-        file, line, col = error.location
-        text = f"{file}:{line}:{col}: {severity}: {error.message}\n"
-        text += sources.quote(file, line, col)
+    """`file:line:col: error: message`, the quoted line, then the notes, as mlir-opt does."""
+    if isinstance(error, ToolErrors):
+        return "".join(format_error(e, sources, severity) for e in error.errors)
+    text = _format_one(error.message, error.location, sources, severity)
+    text += error.context
     for note in error.notes:
-        text += f"note: {note}\n"
+        if isinstance(note, str):
+            text += f"note: {note}\n"
+        else:
+            text += _format_one(note[0], note[1], sources, "note")
     return text
+
+
+def _format_one(message: str, where: Where | None, sources: Sources, severity: str) -> str:
+    if where is None:
+        return f"{severity}: {message}\n"
+    file, line, col = where
+    return f"{file}:{line}:{col}: {severity}: {message}\n" + sources.quote(file, line, col)
 
 
 @contextmanager
 def atomic_output(path: str | None) -> Iterator[Callable[[str], None]]:
     """Collect output and write it at the end, so a failure leaves no half file.
 
-    The file is written next to its destination and renamed into place.
+    A regular file is written next to its destination and renamed into place, so
+    an existing file keeps its old content until the new one is complete.
     """
     chunks: list[str] = []
     yield chunks.append
@@ -101,18 +148,36 @@ def atomic_output(path: str | None) -> Iterator[Callable[[str], None]]:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    try:
+        if os.path.exists(path) and not os.path.isfile(path):
+            if os.path.isdir(path):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            # A device or a pipe (`-o /dev/null`): it cannot be renamed over.
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            return
+        _replace_file(path, text)
+    except OSError as error:
+        raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
+
+
+def _replace_file(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ziggurat-", suffix=".tmp")
-    except OSError as error:
-        raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ziggurat-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as f:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except OSError as error:
+    except BaseException:
         os.unlink(tmp)
-        raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
+        raise
 
 
 def run_tool(body: Callable[[Sources], int], debug: bool) -> NoReturn:
@@ -121,6 +186,8 @@ def run_tool(body: Callable[[Sources], int], debug: bool) -> NoReturn:
     try:
         status = body(sources)
     except ToolError as error:
+        if debug and error.internal is not None:
+            raise error.internal from None
         sys.stdout.flush()
         sys.stderr.write(format_error(error, sources))
         status = 1
@@ -133,8 +200,13 @@ def run_tool(body: Callable[[Sources], int], debug: bool) -> NoReturn:
         if debug:
             raise
         sys.stderr.write(
-            f"error: internal compiler error: {type(error).__name__}: {error}\n"
+            f"error: internal compiler error: {type(error).__name__}: {_first_line(error)}\n"
             "note: rerun with --debug to see the Python traceback\n"
         )
         status = 1
     sys.exit(status)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else ""

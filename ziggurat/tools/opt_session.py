@@ -16,7 +16,7 @@ from xdsl.passes import ModulePass
 from xdsl.printer import Printer
 
 from ziggurat.tools.compile import Pipeline, parse_source, verify_module
-from ziggurat.tools.driver import Sources, ToolError, format_error
+from ziggurat.tools.driver import Sources, ToolError, ToolErrors, format_error
 
 SPLIT_MARKER = "// -----"
 
@@ -34,6 +34,7 @@ class Expectation:
     line: int
     text: str
     comment_line: int
+    comment_col: int = 1
     matched: bool = False
 
 
@@ -65,7 +66,8 @@ def parse_expectations(chunk: str, line_offset: int) -> list[Expectation]:
                 target = number + 1
             elif where:
                 target = number + int(where[1:])
-            found.append(Expectation(severity, target, text, number))
+            col = line.find("expected-", match.start()) + 1
+            found.append(Expectation(severity, target, text, number, col))
     return found
 
 
@@ -106,17 +108,30 @@ class OptSession:
         return output
 
     def process(self, text: str, name: str, sources: Sources, write: Callable[[str], None]) -> int:
+        """Compile every chunk; with `--split-input-file`, report each failing chunk.
+
+        As in mlir-opt, one bad chunk does not hide the errors of the others. Any
+        error raises, so that nothing is written to the output file.
+        """
         chunks = split_chunks(text) if self.args.split_input_file else [(text, 0)]
         status = 0
+        errors: list[ToolError] = []
         for index, (chunk, offset) in enumerate(chunks):
             if index:
                 write(SPLIT_MARKER + "\n")
             if self.args.verify_diagnostics:
                 status |= self._check_chunk(chunk, name, offset, sources, write)
-            else:
+                continue
+            try:
                 write(self.compile_chunk(chunk, name, offset))
+            except ToolError as error:
+                if len(chunks) == 1 or error.internal is not None:
+                    raise
+                errors.append(error)
         if self.args.pass_timing:
             sys.stderr.write(self.timing_report())
+        if errors:
+            raise errors[0] if len(errors) == 1 else ToolErrors(errors)
         return status
 
     def _check_chunk(
@@ -159,7 +174,7 @@ class OptSession:
                     format_error(
                         ToolError(
                             f'expected {e.severity} "{e.text}" was not produced',
-                            (name, e.comment_line, 1),
+                            (name, e.comment_line, e.comment_col),
                         ),
                         sources,
                     )

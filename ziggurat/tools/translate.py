@@ -29,9 +29,7 @@ def _argument_parser() -> argparse.ArgumentParser:
         help="accept ops of dialects that are not registered",
     )
     p.add_argument("--list-targets", action="store_true", help="list available targets")
-    p.add_argument(
-        "--debug", action="store_true", help="show Python tracebacks on internal errors"
-    )
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
     p.add_argument("--version", action="version", version=f"ziggurat-translate {__version__}")
     return p
 

@@ -1,0 +1,5 @@
+// EXPECT: 3:34: ']' expected
+func.func @f() {
+  %0 = arith.constant dense<[1, 2> : tensor<2xi32>
+  return
+}

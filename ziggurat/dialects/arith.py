@@ -1,0 +1,125 @@
+"""The `arith` dialect, with the ops MLIR has and xDSL lacks.
+
+Adds `arith.index_castui` and `arith.remf`, reads MLIR 22's generic form of
+`arith.trunci`, and names MLIR's
+`arith::AtomicRMWKind`, the reduction kinds that `affine.parallel` and
+`memref.atomic_rmw` take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from xdsl.dialects import arith as xarith
+from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerType, Signedness
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.irdl import IRDLOperation, base, irdl_op_definition, operand_def, result_def, traits_def
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
+
+from ziggurat.dialects.extend import extend_dialect
+
+ATOMIC_RMW_KINDS: tuple[str, ...] = (
+    "addf",
+    "addi",
+    "andi",
+    "assign",
+    "maximumf",
+    "maxnumf",
+    "maxs",
+    "maxu",
+    "minimumf",
+    "minnumf",
+    "mins",
+    "minu",
+    "mulf",
+    "muli",
+    "ori",
+    "xori",
+)
+"""MLIR's `arith::AtomicRMWKind`; generic forms store a kind as its position here.
+
+MLIR 22 numbers the kinds in alphabetical order.
+"""
+
+FLOAT_ATOMIC_KINDS = frozenset({"addf", "mulf", "maximumf", "minimumf", "maxnumf", "minnumf"})
+"""The kinds that combine floats; `assign` takes any type, the rest integers."""
+
+
+def parallel_reduction_accepts(kind: str, type_: Attribute) -> bool:
+    """Whether `affine.parallel` may reduce values of `type_` with `kind`.
+
+    MLIR's rule: float kinds take floats, `addi/muli/ori/andi` any integer,
+    `maxs/mins` signed and `maxu/minu` unsigned integers (`si32`, `ui32`);
+    `maxnumf`, `minnumf` and `xori` are not accepted.
+    """
+    match kind:
+        case "assign":
+            return True
+        case "addf" | "mulf" | "maximumf" | "minimumf":
+            return isinstance(type_, AnyFloat)
+        case "addi" | "muli" | "ori" | "andi":
+            return isinstance(type_, IntegerType)
+        case "maxs" | "mins":
+            return isinstance(type_, IntegerType) and type_.signedness.data == Signedness.SIGNED
+        case "maxu" | "minu":
+            return isinstance(type_, IntegerType) and type_.signedness.data == Signedness.UNSIGNED
+        case _:
+            return False
+
+
+@irdl_op_definition
+class IndexCastUIOp(IRDLOperation):
+    """`arith.index_castui %x : i64 to index`: like `index_cast`, zero-extending."""
+
+    name = "arith.index_castui"
+
+    input = operand_def(base(IntegerType) | base(IndexType))
+    result = result_def(base(IntegerType) | base(IndexType))
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$input attr-dict `:` type($input) `to` type($result)"
+
+    def __init__(self, value: SSAValue | Operation, to: Attribute):
+        super().__init__(operands=[value], result_types=[to])
+
+    def verify_(self) -> None:
+        if isinstance(self.input.type, IndexType) == isinstance(self.result.type, IndexType):
+            raise VerifyException(
+                f"expects exactly one of {self.input.type} and {self.result.type} to be index"
+            )
+
+
+@irdl_op_definition
+class RemFOp(xarith.FloatingPointLikeBinaryOperation):
+    """`arith.remf %a, %b : f32`: the remainder of a float division."""
+
+    name = "arith.remf"
+
+    traits = traits_def(Pure())
+
+
+class TruncIOp(xarith.TruncIOp):
+    """`arith.trunci`, also built from MLIR 22's generic form.
+
+    MLIR 22 gives `trunci` overflow flags, and its generic form always
+    carries them (`overflowFlags = #arith.overflow<none>`). xDSL's op has no
+    flags, which means none: that value is dropped, any other is kept and
+    rejected by the verifier.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        properties: Mapping[str, Attribute] = {},
+        **kwargs: Any,
+    ) -> TruncIOp:
+        if properties.get("overflowFlags") == xarith.IntegerOverflowAttr("none"):
+            properties = {k: v for k, v in properties.items() if k != "overflowFlags"}
+        return super().create(properties=properties, **kwargs)
+
+
+Arith = extend_dialect(xarith.Arith, [IndexCastUIOp, RemFOp, TruncIOp])

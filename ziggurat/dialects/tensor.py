@@ -1,0 +1,146 @@
+"""The `tensor` dialect, with the ops MLIR has and xDSL lacks.
+
+Adds `tensor.generate`, `tensor.rank` and `tensor.bitcast`, and prints the
+reassociation of `collapse_shape` and `expand_shape` as MLIR does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects import tensor as xtensor
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    AnyFloat,
+    IndexType,
+    IntegerType,
+    TensorType,
+    UnrankedTensorType,
+)
+from xdsl.ir import Attribute, Region, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    base,
+    irdl_op_definition,
+    operand_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.printer import Printer
+from xdsl.traits import Pure, RecursiveMemoryEffect, SingleBlockImplicitTerminator
+from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.hints import isa
+
+from ziggurat.dialects.extend import extend_dialect
+from ziggurat.dialects.shape_syntax import print_reshape
+
+
+@irdl_op_definition
+class GenerateOp(IRDLOperation):
+    """`%t = tensor.generate %n { ^bb0(%i: index, %j: index): ... } : tensor<?x4xf32>`
+
+    The body computes the element at each index; one operand per dynamic
+    dimension of the result gives its size.
+    """
+
+    name = "tensor.generate"
+
+    dynamic_extents = var_operand_def(IndexType)
+    result = result_def(TensorType)
+    body = region_def("single_block")
+
+    traits = traits_def(RecursiveMemoryEffect(), SingleBlockImplicitTerminator(xtensor.YieldOp))
+
+    assembly_format = "$dynamic_extents $body attr-dict `:` type($result)"
+
+    def __init__(
+        self, dynamic_extents: Sequence[SSAValue], body: Region, result_type: Attribute
+    ) -> None:
+        super().__init__(operands=[dynamic_extents], regions=[body], result_types=[result_type])
+
+    def verify_(self) -> None:
+        result_type = self.result.type
+        assert isa(result_type, TensorType)
+        shape = result_type.get_shape()
+        dynamic = sum(1 for size in shape if size == DYNAMIC_INDEX)
+        if len(self.dynamic_extents) != dynamic:
+            raise VerifyException(
+                f"expects {dynamic} dynamic extents for {result_type}, "
+                f"got {len(self.dynamic_extents)}"
+            )
+        block = self.body.block
+        if len(block.args) != len(shape) or any(t != IndexType() for t in block.arg_types):
+            raise VerifyException(f"expects its body to take {len(shape)} index arguments")
+        last = block.last_op
+        if isinstance(last, xtensor.YieldOp) and (
+            len(last.arguments) != 1 or last.arguments[0].type != result_type.element_type
+        ):
+            raise VerifyException(
+                f"expects its body to yield one value of type {result_type.element_type}"
+            )
+
+
+@irdl_op_definition
+class RankOp(IRDLOperation):
+    """`%r = tensor.rank %t : tensor<*xf32>`"""
+
+    name = "tensor.rank"
+
+    tensor = operand_def(base(TensorType) | base(UnrankedTensorType))
+    result = result_def(IndexType)
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$tensor attr-dict `:` type($tensor)"
+
+    def __init__(self, tensor: SSAValue) -> None:
+        super().__init__(operands=[tensor], result_types=[IndexType()])
+
+
+@irdl_op_definition
+class BitcastOp(IRDLOperation):
+    """`%b = tensor.bitcast %t : tensor<4xi32> to tensor<4xf32>`: same bits, new type."""
+
+    name = "tensor.bitcast"
+
+    source = operand_def(base(TensorType) | base(UnrankedTensorType))
+    dest = result_def(base(TensorType) | base(UnrankedTensorType))
+
+    traits = traits_def(Pure())
+
+    assembly_format = "$source attr-dict `:` type($source) `to` type($dest)"
+
+    def __init__(self, source: SSAValue, to: Attribute) -> None:
+        super().__init__(operands=[source], result_types=[to])
+
+    def verify_(self) -> None:
+        widths = []
+        for type_ in (self.source.type, self.dest.type):
+            element = type_.get_element_type()  # pyright: ignore[reportAttributeAccessIssue]
+            if not isinstance(element, IntegerType | AnyFloat):
+                raise VerifyException(f"expects integer or float elements, got {element}")
+            widths.append(element.bitwidth)
+        if widths[0] != widths[1]:
+            raise VerifyException("expects elements of the same bit width")
+
+
+class CollapseShapeOp(xtensor.CollapseShapeOp):
+    """`tensor.collapse_shape %t [[0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>`"""
+
+    def print(self, printer: Printer):
+        print_reshape(printer, self, self.src, self.reassociation)
+
+
+class ExpandShapeOp(xtensor.ExpandShapeOp):
+    """`tensor.expand_shape %t [[0, 1]] output_shape [2, 3] : ... into ...`"""
+
+    def print(self, printer: Printer):
+        output_shape = (self.dynamic_output_shape, self.static_output_shape)
+        print_reshape(printer, self, self.src, self.reassociation, output_shape)
+
+
+Tensor = extend_dialect(
+    xtensor.Tensor, [GenerateOp, RankOp, BitcastOp, CollapseShapeOp, ExpandShapeOp]
+)
