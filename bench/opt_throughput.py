@@ -547,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ziggurat-opt", default=None, help="path of ziggurat-opt")
     p.add_argument("--xdsl-opt", default=None, help="path of xdsl-opt")
     p.add_argument("--keep", metavar="DIR", help="write the module and outputs here")
+    p.add_argument("--save", metavar="FILE", help="also write the JSON results to FILE")
     args = p.parse_args(argv)
 
     tools = {
@@ -593,13 +594,15 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {
         "machine": machine(),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": " ".join([os.path.relpath(sys.executable), *sys.argv]),
         "module": {"ops_generated": ops, "ops_parsed": input_ops, "bytes": len(text)},
         "repeat": args.repeat,
         "checks": [asdict(c) for c in checks],
         "results": summaries,
     }
     ok = all(c.identical and c.ops_ziggurat == c.ops_xdsl for c in checks)
+    if args.save:
+        Path(args.save).write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
     else:

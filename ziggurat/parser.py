@@ -13,6 +13,7 @@ with xDSL's parser, plus O(1) per op, attribute and type.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from bisect import bisect_right
@@ -339,7 +340,7 @@ def explain(error: ParseError) -> ParseError:
         return _explain_string(span)
     if span.start >= len(content):
         end = _end_of_code(content)
-        return ParseError(Span(end, end, span.input), message)
+        return dataclasses.replace(error, span=Span(end, end, span.input))
     return error
 
 

@@ -264,6 +264,23 @@ class ApplyOp(xaffine.ApplyOp):
 class ForOp(xaffine.ForOp):
     """`affine.for`, whose step MLIR requires to be positive."""
 
+    @classmethod
+    def parse(cls, parser: Parser) -> ForOp:
+        # xDSL's parser builds its own class; rebuild the op as this one.
+        parsed = super().parse(parser)
+        if isinstance(parsed, cls):
+            return parsed
+        regions = [parsed.detach_region(region) for region in tuple(parsed.regions)]
+        op = cls.create(
+            operands=parsed.operands,
+            result_types=parsed.result_types,
+            properties=dict(parsed.properties),
+            attributes=dict(parsed.attributes),
+            regions=regions,
+        )
+        parsed.erase()
+        return op
+
     def verify_(self) -> None:
         super().verify_()
         if self.step.value.data <= 0:

@@ -69,6 +69,8 @@ class Sources:
         name = "<stdin>" if path == "-" else path
         try:
             if path == "-":
+                if sys.stdin is None:
+                    raise ToolError("could not read standard input: it is closed")
                 data = sys.stdin.buffer.read()
             else:
                 with open(path, "rb") as f:

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // affine.if: a boundary test with an else branch, results yielded from both
 // branches, and a condition on symbols only.

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Affine loop nests: a tiled matmul with min/max bounds, loop-carried values,
 // affine.apply/min/max, and subscripts mixing dims (%i) and symbols

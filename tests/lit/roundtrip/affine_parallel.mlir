@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 // RUN: ziggurat-opt %s --print-op-generic | FileCheck %s --check-prefix=GENERIC
 
 // affine.parallel: several induction variables, steps, bounds that are the

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // A vectorized row scaling: affine.vector_load and affine.vector_store take
 // their subscripts as dims and symbols, like affine.load and affine.store.

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Scaled dot-product attention: batch_matmul, a numerically stable softmax
 // written as generics (row max, exp, row sum, divide), batch_matmul again.

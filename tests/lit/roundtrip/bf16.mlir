@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Mixed precision: bf16 and f16 operands accumulate into f32 (MLIR extends
 // the inputs), and casts between float widths.

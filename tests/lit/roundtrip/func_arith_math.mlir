@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Scalar code: declarations and calls, a GELU in arith and math, integer and
 // float operations with their flags, vectors, and unstructured control flow.

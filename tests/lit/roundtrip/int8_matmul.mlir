@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Quantized kernels: i8 operands accumulate into i32 (MLIR sign-extends the
 // inputs), on tensors and memrefs, then a requantizing generic back to i8.

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Elementwise named ops, layout ops on tensors, linalg.index in a generic,
 // and a generic with doc/library_call/extra attributes.

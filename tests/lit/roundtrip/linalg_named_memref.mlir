@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Named linalg ops on buffers (no results): contractions, a convolution,
 // copy/transpose/broadcast, and a reducing linalg.generic.

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // NHWC pooling: the second input is the window, of which only the shape
 // counts; max, sum and min, strided or not, on tensors and memrefs.

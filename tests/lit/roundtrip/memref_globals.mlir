@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Global buffers: constant weights (the dense value is typed by the memref),
 // uninitialized state, alignment, and their use through memref.get_global.

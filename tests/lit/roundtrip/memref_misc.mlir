@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // The rest of memref's custom syntax: atomic read-modify-write, stack
 // allocation scopes, rank, aligned pointers and memory spaces.

@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // A strided convolution lowered to affine loops, written the way mlir-opt
 // prints it (after one-shot bufferization and convert-linalg-to-affine-loops):

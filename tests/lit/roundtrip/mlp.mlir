@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // A dense layer on tensors: matmul, then bias and ReLU as linalg.generic.
 

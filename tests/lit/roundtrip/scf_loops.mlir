@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Structured control flow: scf.for with loop-carried values (index and
 // integer induction variables), scf.if with and without results, scf.while

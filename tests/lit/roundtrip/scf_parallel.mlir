@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // scf.parallel: a parallel map, and reductions whose initial values are
 // combined by the regions of scf.reduce (one region per reduced value).

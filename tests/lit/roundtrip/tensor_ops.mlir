@@ -1,5 +1,5 @@
-// RUN: ziggurat-opt %s | FileCheck %s
 // RUN: ziggurat-opt %s -o %t && ziggurat-opt %t | diff %t -
+// RUN: FileCheck %s < %t
 
 // Value-semantics tensors: slices, element access, dynamic shapes, reshapes,
 // padding, construction (splat, from_elements, generate) and concatenation.

@@ -1,0 +1,38 @@
+// RUN: ziggurat-opt %s --split-input-file --verify-diagnostics
+
+// memref ops whose custom syntax ziggurat reads are verified as in MLIR.
+
+func.func @float_kind_on_integers(%m: memref<4xi32>, %v: i32, %i: index) -> i32 {
+  // expected-error @+1 {{'memref.atomic_rmw' op with kind 'addf' expects a floating-point type}}
+  %x = memref.atomic_rmw addf %v, %m[%i] : (i32, memref<4xi32>) -> i32
+  return %x : i32
+}
+
+// -----
+
+func.func @integer_kind_on_floats(%m: memref<4xf32>, %v: f32, %i: index) -> f32 {
+  // expected-error @+1 {{'memref.atomic_rmw' op with kind 'ori' expects an integer type}}
+  %x = memref.atomic_rmw ori %v, %m[%i] : (f32, memref<4xf32>) -> f32
+  return %x : f32
+}
+
+// -----
+
+func.func @missing_index(%m: memref<4x4xf32>, %v: f32, %i: index) -> f32 {
+  // expected-error @+1 {{'memref.atomic_rmw' op expects 2 indices, got 1}}
+  %x = memref.atomic_rmw addf %v, %m[%i] : (f32, memref<4x4xf32>) -> f32
+  return %x : f32
+}
+
+// -----
+
+func.func @unknown_kind(%m: memref<4xf32>, %v: f32, %i: index) -> f32 {
+  // expected-error @+1 {{unknown atomic kind 'add'}}
+  %x = memref.atomic_rmw add %v, %m[%i] : (f32, memref<4xf32>) -> f32
+  return %x : f32
+}
+
+// -----
+
+// expected-error @+1 {{expected '= <initial value>' or '= uninitialized'}}
+memref.global "private" @declared : memref<4xf32>
