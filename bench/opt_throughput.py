@@ -602,9 +602,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     ok = all(c.identical and c.ops_ziggurat == c.ops_xdsl for c in checks)
     if args.save:
-        Path(args.save).write_text(json.dumps(result, indent=2) + "\n")
+        Path(args.save).write_text(json.dumps(result, indent=2, default=str) + "\n")
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result, indent=2, default=str))
     else:
         m = result["machine"]
         assert isinstance(m, dict)

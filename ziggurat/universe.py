@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,35 @@ UPSTREAM_EXTENSIONS: dict[str, Callable[[], Dialect]] = {
 """Upstream dialects whose ziggurat version replaces xDSL's in ziggurat's tools."""
 
 
-ZIGGURAT_UNIVERSE = Universe(all_dialects={}, all_passes={}, all_targets={})
+def _pass(module: str, cls: str) -> Callable[[], type[ModulePass]]:
+    """A factory that imports `ziggurat.passes.<module>.<cls>` when first called."""
+
+    def load() -> type[ModulePass]:
+        return getattr(import_module(f"ziggurat.passes.{module}"), cls)
+
+    return load
+
+
+_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    "ziggurat-bufferize": _pass("bufferize", "BufferizePass"),
+    "convert-linalg-to-affine-loops": _pass("linalg_to_affine", "ConvertLinalgToAffineLoopsPass"),
+    "linalg-tile": _pass("linalg_tile", "LinalgTilePass"),
+    "linalg-fuse-elementwise": _pass("linalg_fuse", "LinalgFuseElementwisePass"),
+    "affine-loop-tile": _pass("affine_loop_tile", "AffineLoopTilePass"),
+    "affine-loop-interchange": _pass("affine_loop_interchange", "AffineLoopInterchangePass"),
+    "affine-loop-unroll": _pass("affine_loop_unroll", "AffineLoopUnrollPass"),
+    "affine-parallelize": _pass("affine_parallelize", "AffineParallelizePass"),
+    "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),
+    "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
+}
+
+UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {
+    "lower-affine": _pass("lower_affine", "LowerAffinePass"),
+    "linalg-generalize-named-ops": _pass("linalg_generalize", "LinalgGeneralizeNamedOpsPass"),
+}
+"""Passes xDSL names too, whose ziggurat version (complete for MLIR's op set) wins."""
+
+ZIGGURAT_UNIVERSE = Universe(all_dialects={}, all_passes=_PASSES, all_targets={})
 """Ziggurat's own dialects, passes and targets (the `xdsl.universe` entry point)."""
 
 
@@ -139,4 +168,7 @@ def load_registry() -> Registry:
     for name, factory in UPSTREAM_EXTENSIONS.items():
         registry.dialects[name] = factory
         registry.origin["dialect", name] = "ziggurat"
+    for name, pass_factory in UPSTREAM_PASS_EXTENSIONS.items():
+        registry.passes[name] = pass_factory
+        registry.origin["pass", name] = "ziggurat"
     return registry

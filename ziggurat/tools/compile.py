@@ -316,6 +316,15 @@ def _check_options(pass_type: type[ModulePass], spec: ArgSpec) -> None:
         )
 
 
+def _expand(pass_: ModulePass) -> list[ModulePass]:
+    """A named pipeline's passes (recursively), so each is run, timed and dumped alone."""
+    from ziggurat.passes.pipelines import PipelinePass
+
+    if isinstance(pass_, PipelinePass):
+        return [p for inner in pass_.passes() for p in _expand(inner)]
+    return [pass_]
+
+
 @dataclass
 class Pipeline:
     """Passes parsed from xDSL's pipeline syntax: `a,b{opt=v list=1,2}`."""
@@ -340,12 +349,17 @@ class Pipeline:
             pass_type = factory()
             _check_options(pass_type, pass_spec)
             try:
-                passes.append(pass_type.from_pass_spec(pass_spec))
+                pass_ = pass_type.from_pass_spec(pass_spec)
             except (ValueError, TypeError) as error:
                 raise ToolError(
                     f"invalid options for pass '{pass_spec.name}': {_first_line(error)}"
                 ) from None
+            passes.extend(_expand(pass_))
         return Pipeline(passes)
+
+    def spec(self) -> str:
+        """The pipeline in xDSL syntax, named pipelines expanded, every option shown."""
+        return ",".join(str(p.pipeline_pass_spec(include_default=True)) for p in self.passes)
 
     def run(
         self,

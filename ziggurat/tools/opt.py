@@ -46,6 +46,11 @@ def _argument_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the IR to stderr after every pass",
     )
+    p.add_argument(
+        "--dump-pass-pipeline",
+        action="store_true",
+        help="print the pipeline to stderr, named pipelines expanded, before running it",
+    )
     p.add_argument("--pass-timing", action="store_true", help="report the wall time of each pass")
     p.add_argument("--print-op-generic", action="store_true", help="print ops in generic form")
     p.add_argument("--print-debuginfo", action="store_true", help="print op locations")
@@ -87,6 +92,8 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     from ziggurat.tools.opt_session import OptSession
 
     pipeline = Pipeline.parse(registry, args.pass_pipeline)
+    if args.dump_pass_pipeline:
+        sys.stderr.write(f"Pass Manager with {len(pipeline.passes)} passes:\n{pipeline.spec()}\n")
     ctx = registry.make_context(args.allow_unregistered_dialect)
     session = OptSession(ctx, pipeline, args)
     text = sources.read(args.input)

@@ -1,0 +1,62 @@
+"""Named pipelines: a pipeline is only a list of passes.
+
+Each pipeline is a pass class whose options choose the passes it stands for.
+`ziggurat-opt` expands it into those passes before running them, so
+`--print-ir-after-all` and `--pass-timing` show every step, and a user can
+always reproduce a pipeline pass by pass (`ziggurat-opt -p NAME
+--dump-pass-pipeline` prints the expansion). Run through xDSL's own driver,
+`apply` runs the same list in order.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.transforms.canonicalize import CanonicalizePass
+from xdsl.transforms.common_subexpression_elimination import CommonSubexpressionElimination
+
+
+class PipelinePass(ModulePass, ABC):
+    """A pass that stands for a list of other passes."""
+
+    @abstractmethod
+    def passes(self) -> list[ModulePass]:
+        """The passes this pipeline runs, in order, for its option values."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for pass_ in self.passes():
+            pass_.apply(ctx, op)
+
+
+@dataclass(frozen=True)
+class LowerToAffinePass(PipelinePass):
+    """Tensor programs to affine loops: bufferize, linalg to affine.for nests, clean up."""
+
+    name = "lower-to-affine"
+
+    def passes(self) -> list[ModulePass]:
+        from ziggurat.passes.bufferize import BufferizePass
+        from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
+
+        return [
+            BufferizePass(),
+            ConvertLinalgToAffineLoopsPass(),
+            CanonicalizePass(),
+            CommonSubexpressionElimination(),
+        ]
+
+
+@dataclass(frozen=True)
+class LowerToLoopsPass(PipelinePass):
+    """Tensor programs to scf loops and arith: `lower-to-affine`, then `lower-affine`."""
+
+    name = "lower-to-loops"
+
+    def passes(self) -> list[ModulePass]:
+        from ziggurat.passes.lower_affine import LowerAffinePass
+
+        return [*LowerToAffinePass().passes(), LowerAffinePass(), CanonicalizePass()]
