@@ -1,0 +1,191 @@
+"""The interpreter core: op dispatch, blocks, regions, calls and globals.
+
+An environment (`env`) maps each SSA value of the running function to its
+runtime value; nested regions share it, since SSA names are unique. Each op
+is run by a handler `(interp, env, op, operand_values) -> result_values`
+found by op name; handlers live in one module per dialect family. A block's
+ops and handlers are looked up once, the first time the block runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp
+from xdsl.dialects.func import FuncOp
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.ir import Block, Operation, Region, SSAValue
+
+from ziggurat.diagnostics import CompileError
+from ziggurat.targets.ref import (
+    arith_ops,
+    control_ops,
+    linalg_ops,
+    math_ops,
+    memory_ops,
+    tensor_ops,
+)
+from ziggurat.targets.ref.arith_ops import Handler
+from ziggurat.targets.ref.types import static_shape, value_dtype
+from ziggurat.targets.ref.values import Allocation, Buffer
+
+HANDLERS: dict[str, Handler] = {
+    **arith_ops.HANDLERS,
+    **math_ops.HANDLERS,
+    **memory_ops.HANDLERS,
+    **tensor_ops.HANDLERS,
+    **control_ops.HANDLERS,
+    **linalg_ops.HANDLERS,
+}
+
+TERMINATORS = frozenset(
+    {
+        "func.return",
+        "scf.yield",
+        "scf.condition",
+        "scf.reduce",
+        "scf.reduce.return",
+        "affine.yield",
+        "linalg.yield",
+        "tensor.yield",
+        "memref.alloca_scope.return",
+        "cf.br",
+        "cf.cond_br",
+    }
+)
+"""Ops that end a block and hand their operands to the op owning the region."""
+
+MAX_CALL_DEPTH = 500
+"""Deeper calls are reported as (probably) unbounded recursion."""
+
+Step = tuple[Handler, Operation, tuple[SSAValue, ...], tuple[SSAValue, ...]]
+
+
+def unsupported(op: Operation) -> CompileError:
+    return CompileError(f"ref: cannot execute '{op.name}'", op)
+
+
+def handler_for(op: Operation) -> Handler:
+    handler = HANDLERS.get(op.name)
+    if handler is None and isinstance(op, LinalgStructuredOperation):
+        handler = linalg_ops.structured
+    if handler is None:
+        raise unsupported(op)
+    return handler
+
+
+class Interpreter:
+    """Runs the functions of one module; holds its globals and caches."""
+
+    def __init__(self, module: ModuleOp):
+        self.module = module
+        self.functions: dict[str, FuncOp] = {}
+        self.global_ops: dict[str, Operation] = {}
+        for op in module.ops:
+            if isinstance(op, FuncOp):
+                self.functions[op.sym_name.data] = op
+            elif op.name == "memref.global":
+                self.global_ops[op.properties["sym_name"].data] = op  # pyright: ignore
+        self.globals: dict[str, Buffer] = {}
+        self.depth = 0
+        self._plans: dict[Block, tuple[list[Step], Operation | None]] = {}
+        self.cache: dict[Any, Any] = {}
+        """Per-op analyses (vectorisation plans, linalg body patterns)."""
+
+    # Blocks and regions ----------------------------------------------------------
+
+    def _plan(self, block: Block) -> tuple[list[Step], Operation | None]:
+        steps: list[Step] = []
+        terminator: Operation | None = None
+        for op in block.ops:
+            if op is block.last_op and op.name in TERMINATORS:
+                terminator = op
+                break
+            steps.append((handler_for(op), op, tuple(op.operands), tuple(op.results)))
+        plan = (steps, terminator)
+        self._plans[block] = plan
+        return plan
+
+    def run_block(self, block: Block, env: dict) -> list:
+        """Run a block's ops; the values its terminator passes on."""
+        plan = self._plans.get(block)
+        steps, terminator = plan if plan is not None else self._plan(block)
+        for handler, op, operands, results in steps:
+            out = handler(self, env, op, [env[v] for v in operands])
+            if results:
+                for r, v in zip(results, out, strict=True):
+                    env[r] = v
+        if terminator is None:
+            return []
+        return [env[v] for v in terminator.operands]
+
+    def run_ops(self, ops: Sequence[Operation], env: dict) -> None:
+        """Run some ops of a block (not its terminator), in the order given."""
+        for op in ops:
+            out = handler_for(op)(self, env, op, [env[v] for v in op.operands])
+            for r, v in zip(op.results, out, strict=True):
+                env[r] = v
+
+    def run_region(self, region: Region, env: dict, args: Sequence = ()) -> list:
+        """Run a region from its entry block, following `cf` branches."""
+        block = region.blocks[0]
+        for a, v in zip(block.args, args, strict=True):
+            env[a] = v
+        while True:
+            values = self.run_block(block, env)
+            terminator = block.last_op
+            if terminator is None or terminator.name not in ("cf.br", "cf.cond_br"):
+                return values
+            if terminator.name == "cf.br":
+                block, args = terminator.successors[0], values
+            else:
+                cond, rest = values[0], values[1:]
+                n_then = len(terminator.then_arguments)  # pyright: ignore
+                if cond:
+                    block, args = terminator.successors[0], rest[:n_then]
+                else:
+                    block, args = terminator.successors[1], rest[n_then:]
+            for a, v in zip(block.args, args, strict=True):
+                env[a] = v
+
+    # Functions and globals -------------------------------------------------------
+
+    def call(self, func: FuncOp, args: Sequence, caller: Operation | None = None) -> list:
+        if not func.body.blocks:
+            raise CompileError(
+                f"ref: cannot call '@{func.sym_name.data}': it is only declared", caller or func
+            )
+        if self.depth >= MAX_CALL_DEPTH:
+            raise CompileError(
+                f"ref: calls nested more than {MAX_CALL_DEPTH} deep (unbounded recursion?)",
+                caller or func,
+            )
+        self.depth += 1
+        try:
+            return self.run_region(func.body, {}, args)
+        finally:
+            self.depth -= 1
+
+    def global_buffer(self, name: str, op: Operation) -> Buffer:
+        buffer = self.globals.get(name)
+        if buffer is not None:
+            return buffer
+        definition = self.global_ops.get(name)
+        if definition is None:
+            raise CompileError(f"ref: no memref.global named '@{name}'", op)
+        memref_type = definition.properties["type"]
+        shape = static_shape(memref_type, definition)
+        dtype = value_dtype(memref_type, definition)
+        initial = definition.properties["initial_value"]
+        if isinstance(initial, DenseIntOrFPElementsAttr):
+            array = arith_ops.constant_value(initial, dtype, definition)
+            array = np.array(np.broadcast_to(array, shape), dtype=dtype)
+        else:
+            array = np.zeros(shape, dtype)
+        if "constant" in definition.properties:
+            array.setflags(write=False)
+        buffer = Buffer(array, Allocation(f"global '@{name}'"))
+        self.globals[name] = buffer
+        return buffer

@@ -1,0 +1,380 @@
+"""`memref`, `bufferization` and `affine` memory ops.
+
+A memref is a numpy view (`Buffer`), so subviews, casts and reshapes alias
+the memory they come from, as in MLIR. Every access is bounds-checked and
+every use of a deallocated buffer is an error. Fresh allocations are zeroed,
+so runs are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import DYNAMIC_INDEX
+from xdsl.ir import Operation
+
+from ziggurat.diagnostics import CompileError, location_of
+from ziggurat.targets.ref.affine_eval import compile_map
+from ziggurat.targets.ref.arith_ops import KIND_COMBINE, Handler, finish
+from ziggurat.targets.ref.types import value_dtype
+from ziggurat.targets.ref.values import Allocation, Buffer, check_index, check_indices
+
+
+def result_shape(op: Operation, dynamic: Sequence) -> tuple[int, ...]:
+    """The shape of `op`'s shaped result, `?` sizes taken from `dynamic` in order."""
+    sizes = iter(dynamic)
+    shape = []
+    for size in op.results[0].type.get_shape():  # pyright: ignore
+        if size == DYNAMIC_INDEX:
+            value = int(next(sizes))
+            if value < 0:
+                raise CompileError(f"ref: '{op.name}' with a negative size ({value})", op)
+            shape.append(value)
+        else:
+            shape.append(size)
+    return tuple(shape)
+
+
+def _alloc(interp, env, op, vals):
+    n_dynamic = len(op.dynamic_sizes)
+    shape = result_shape(op, vals[:n_dynamic])
+    dtype = value_dtype(op.results[0].type, op)
+    loc = location_of(op)
+    where = f" at {loc}" if loc is not None else ""
+    return (
+        Buffer(np.zeros(shape, dtype), Allocation(f"the buffer allocated by '{op.name}'{where}")),
+    )
+
+
+def _dealloc(interp, env, op, vals):
+    buffer = vals[0]
+    buffer.check_live(op)
+    buffer.allocation.freed = True
+    return ()
+
+
+def _load_at(op: Operation, buffer: Buffer, index: tuple):
+    buffer.check_live(op)
+    array = buffer.array
+    if any(type(i) is np.ndarray for i in index):
+        check_indices(op, index, array.shape)
+    else:
+        check_index(op, index, array.shape)
+    return array[index]
+
+
+def _store_at(op: Operation, buffer: Buffer, index: tuple, value) -> None:
+    buffer.check_live(op)
+    array = buffer.array
+    if any(type(i) is np.ndarray for i in index):
+        check_indices(op, index, array.shape)
+    else:
+        check_index(op, index, array.shape)
+    array[index] = value
+
+
+def _load(interp, env, op, vals):
+    return (_load_at(op, vals[0], tuple(vals[1:])),)
+
+
+def _store(interp, env, op, vals):
+    _store_at(op, vals[1], tuple(vals[2:]), vals[0])
+    return ()
+
+
+def _affine_load(interp, env, op, vals):
+    return (_load_at(op, vals[0], compile_map(op.map.data)(vals[1:])),)
+
+
+def _affine_store(interp, env, op, vals):
+    _store_at(op, vals[1], compile_map(op.map.data)(vals[2:]), vals[0])
+    return ()
+
+
+def _vector_window(op: Operation, buffer: Buffer, index: tuple, shape: tuple[int, ...]) -> tuple:
+    """The slice a vector of `shape` covers from `index` (along the last dims)."""
+    buffer.check_live(op)
+    lead = len(index) - len(shape)
+    array_shape = buffer.array.shape
+    check_index(op, tuple(index), array_shape)
+    for dim, size in zip(range(lead, len(index)), shape, strict=True):
+        last = int(index[dim]) + size - 1
+        check_index(op, (last,), (array_shape[dim],))
+    return tuple(int(i) for i in index[:lead]) + tuple(
+        slice(int(i), int(i) + s) for i, s in zip(index[lead:], shape, strict=True)
+    )
+
+
+def _affine_vector_load(interp, env, op, vals):
+    index = compile_map(op.map.data)(vals[1:])
+    shape = tuple(op.results[0].type.get_shape())
+    return (vals[0].array[_vector_window(op, vals[0], index, shape)].copy(),)
+
+
+def _affine_vector_store(interp, env, op, vals):
+    index = compile_map(op.map.data)(vals[2:])
+    value = vals[0]
+    vals[1].array[_vector_window(op, vals[1], index, value.shape)] = value
+    return ()
+
+
+def _static_or_dynamic(static: Sequence[int], dynamic: Sequence) -> list[int]:
+    values = iter(dynamic)
+    return [int(next(values)) if s == DYNAMIC_INDEX else s for s in static]
+
+
+def slice_spec(op: Operation, vals: Sequence, source_shape: tuple[int, ...]) -> tuple:
+    """Offsets, sizes and strides of a subview/extract_slice/insert_slice, checked."""
+    n_off, n_size = len(op.offsets), len(op.sizes)  # pyright: ignore
+    offsets = _static_or_dynamic(op.static_offsets.get_values(), vals[:n_off])  # pyright: ignore
+    sizes = _static_or_dynamic(
+        op.static_sizes.get_values(),
+        vals[n_off : n_off + n_size],  # pyright: ignore
+    )
+    strides = _static_or_dynamic(
+        op.static_strides.get_values(),
+        vals[n_off + n_size :],  # pyright: ignore
+    )
+    for dim, (o, s, st, n) in enumerate(zip(offsets, sizes, strides, source_shape, strict=True)):
+        if s < 0 or (s > 0 and (o < 0 or st <= 0 or o + (s - 1) * st >= n)):
+            raise CompileError(
+                f"ref: '{op.name}' slice out of bounds in dimension {dim}: offset {o}, "
+                f"size {s}, stride {st} in a dimension of size {n}",
+                op,
+            )
+    index = tuple(
+        slice(o, o + (s - 1) * st + 1 if s else o, st)
+        for o, s, st in zip(offsets, sizes, strides, strict=True)
+    )
+    return index, sizes
+
+
+def dropped_dims(sizes: Sequence[int], result_shape: Sequence[int]) -> list[int]:
+    """The unit dims a rank-reducing slice drops: match result dims left to right."""
+    if len(sizes) == len(result_shape):
+        return []
+    dropped: list[int] = []
+    j = 0
+    for i, size in enumerate(sizes):
+        if j < len(result_shape) and (result_shape[j] == size or result_shape[j] == DYNAMIC_INDEX):
+            if size == 1 and len(sizes) - i > len(result_shape) - j:
+                # A unit dim that may also be dropped: keep it only if the rest still fits.
+                rest = sizes[i + 1 :]
+                if _fits(rest, result_shape[j:]):
+                    dropped.append(i)
+                    continue
+            j += 1
+        elif size == 1:
+            dropped.append(i)
+    return dropped
+
+
+def _fits(sizes: Sequence[int], shape: Sequence[int]) -> bool:
+    j = 0
+    for size in sizes:
+        if j < len(shape) and (shape[j] == size or shape[j] == DYNAMIC_INDEX):
+            j += 1
+        elif size != 1:
+            return False
+    return j == len(shape)
+
+
+def reduce_rank(array: np.ndarray, dropped: Sequence[int]) -> np.ndarray:
+    if not dropped:
+        return array
+    index = tuple(0 if d in dropped else slice(None) for d in range(array.ndim))
+    return array[index]
+
+
+def _subview(interp, env, op, vals):
+    source: Buffer = vals[0]
+    source.check_live(op)
+    index, sizes = slice_spec(op, vals[1:], source.array.shape)
+    view = source.array[index]
+    result_shape_ = op.results[0].type.get_shape()
+    return (source.view(reduce_rank(view, dropped_dims(sizes, result_shape_))),)
+
+
+def _same_buffer(interp, env, op, vals):
+    source = vals[0]
+    _check_shape(op, source.array.shape)
+    return (source,)
+
+
+def _check_shape(op: Operation, shape: tuple[int, ...]) -> None:
+    expected = op.results[0].type.get_shape()  # pyright: ignore
+    if len(expected) != len(shape) or any(
+        e != DYNAMIC_INDEX and e != s for e, s in zip(expected, shape, strict=False)
+    ):
+        raise CompileError(
+            f"ref: '{op.name}' of a value of shape {list(shape)} to {op.results[0].type}", op
+        )
+
+
+def _reshaped_view(op: Operation, array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    view = array.view()
+    try:
+        view.shape = shape
+    except AttributeError:
+        raise CompileError(
+            f"ref: '{op.name}' cannot reshape this strided memref without a copy", op
+        ) from None
+    return view
+
+
+def _collapse_shape(interp, env, op, vals):
+    source: Buffer = vals[0]
+    shape = source.array.shape
+    new_shape = tuple(
+        int(np.prod([shape[i.value.data] for i in group.data], dtype=np.int64))  # pyright: ignore
+        for group in op.reassociation
+    )
+    return (source.view(_reshaped_view(op, source.array, new_shape)),)
+
+
+def _expand_shape(interp, env, op, vals):
+    source: Buffer = vals[0]
+    shape = tuple(_static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
+    if int(np.prod(shape, dtype=np.int64)) != source.array.size:
+        raise CompileError(f"ref: '{op.name}' to shape {list(shape)} changes the size", op)
+    return (source.view(_reshaped_view(op, source.array, shape)),)
+
+
+def _reinterpret_cast(interp, env, op, vals):
+    source: Buffer = vals[0]
+    array = source.array
+    n_off, n_size = len(op.offsets), len(op.sizes)
+    offsets = _static_or_dynamic(op.static_offsets.get_values(), vals[1 : 1 + n_off])
+    sizes = _static_or_dynamic(op.static_sizes.get_values(), vals[1 + n_off : 1 + n_off + n_size])
+    strides = _static_or_dynamic(op.static_strides.get_values(), vals[1 + n_off + n_size :])
+    if not array.flags.c_contiguous:
+        raise CompileError(f"ref: '{op.name}' of a non-contiguous memref", op)
+    flat = array.reshape(-1)
+    last = offsets[0] + sum((s - 1) * st for s, st in zip(sizes, strides, strict=True))
+    if any(s == 0 for s in sizes):
+        last = offsets[0]
+    if offsets[0] < 0 or last >= flat.size or any(st < 0 for st in strides):
+        raise CompileError(f"ref: '{op.name}' reaches outside its source buffer", op)
+    view = np.lib.stride_tricks.as_strided(
+        flat[offsets[0] :], tuple(sizes), tuple(st * flat.itemsize for st in strides)
+    )
+    return (source.view(view),)
+
+
+def _copy(interp, env, op, vals):
+    source, target = vals
+    source.check_live(op)
+    target.check_live(op)
+    if source.array.shape != target.array.shape:
+        raise CompileError(
+            f"ref: '{op.name}' from shape {list(source.array.shape)} to {list(target.array.shape)}",
+            op,
+        )
+    target.array[...] = source.array
+    return ()
+
+
+def _dim(interp, env, op, vals):
+    value, index = vals
+    array = value.array if isinstance(value, Buffer) else np.asarray(value)
+    if not 0 <= int(index) < array.ndim:
+        raise CompileError(
+            f"ref: '{op.name}' of dimension {int(index)} of a rank-{array.ndim} value", op
+        )
+    return (np.int64(array.shape[int(index)]),)
+
+
+def _rank(interp, env, op, vals):
+    value = vals[0]
+    array = value.array if isinstance(value, Buffer) else np.asarray(value)
+    return (np.int64(array.ndim),)
+
+
+def _get_global(interp, env, op, vals):
+    return (interp.global_buffer(op.name_.root_reference.data, op),)
+
+
+def _atomic_rmw(interp, env, op, vals):
+    value, buffer, *index = vals
+    kind = op.kind_name
+    old = _load_at(op, buffer, tuple(index))
+    new = finish(KIND_COMBINE[kind](old, value), op)
+    _store_at(op, buffer, tuple(index), new)
+    return (old,)
+
+
+def _pointer(interp, env, op, vals):
+    return (np.int64(vals[0].array.__array_interface__["data"][0]),)
+
+
+# bufferization ----------------------------------------------------------------
+
+
+def _to_tensor(interp, env, op, vals):
+    vals[0].check_live(op)
+    return (np.array(vals[0].array),)
+
+
+def _to_buffer(interp, env, op, vals):
+    return (Buffer(np.array(vals[0]), Allocation(f"the buffer of a tensor ('{op.name}')")),)
+
+
+def _alloc_tensor(interp, env, op, vals):
+    if op.copy is not None:
+        return (np.array(env[op.copy]),)
+    shape = result_shape(op, vals[: len(op.dynamic_sizes)])
+    return (np.zeros(shape, value_dtype(op.results[0].type, op)),)
+
+
+def _materialize(interp, env, op, vals):
+    source, dest = vals
+    if isinstance(dest, Buffer):
+        dest.check_live(op)
+        if dest.array.shape != np.shape(source):
+            raise CompileError(f"ref: '{op.name}' into a buffer of another shape", op)
+        dest.array[...] = source
+        return ()
+    return (np.array(source),)
+
+
+def _clone(interp, env, op, vals):
+    vals[0].check_live(op)
+    return (Buffer(np.array(vals[0].array), Allocation(f"the clone made by '{op.name}'")),)
+
+
+def _nothing(interp, env, op, vals):
+    return ()
+
+
+HANDLERS: dict[str, Handler] = {
+    "memref.alloc": _alloc,
+    "memref.alloca": _alloc,
+    "memref.dealloc": _dealloc,
+    "memref.load": _load,
+    "memref.store": _store,
+    "affine.load": _affine_load,
+    "affine.store": _affine_store,
+    "affine.vector_load": _affine_vector_load,
+    "affine.vector_store": _affine_vector_store,
+    "memref.subview": _subview,
+    "memref.cast": _same_buffer,
+    "memref.memory_space_cast": _same_buffer,
+    "memref.assume_alignment": _same_buffer,
+    "memref.collapse_shape": _collapse_shape,
+    "memref.expand_shape": _expand_shape,
+    "memref.reinterpret_cast": _reinterpret_cast,
+    "memref.copy": _copy,
+    "memref.dim": _dim,
+    "memref.rank": _rank,
+    "memref.get_global": _get_global,
+    "memref.atomic_rmw": _atomic_rmw,
+    "memref.extract_aligned_pointer_as_index": _pointer,
+    "bufferization.to_tensor": _to_tensor,
+    "bufferization.to_buffer": _to_buffer,
+    "bufferization.to_memref": _to_buffer,
+    "bufferization.alloc_tensor": _alloc_tensor,
+    "bufferization.materialize_in_destination": _materialize,
+    "bufferization.clone": _clone,
+    "bufferization.dealloc_tensor": _nothing,
+}

@@ -1,0 +1,180 @@
+"""`tensor` ops. Tensors are numpy arrays that are never written once made:
+every op that "changes" a tensor returns a new array.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from xdsl.ir import Block, Operation
+
+from ziggurat.diagnostics import CompileError
+from ziggurat.targets.ref.arith_ops import Handler
+from ziggurat.targets.ref.memory_ops import (
+    _check_shape,
+    _static_or_dynamic,
+    dropped_dims,
+    reduce_rank,
+    result_shape,
+    slice_spec,
+)
+from ziggurat.targets.ref.types import value_dtype
+from ziggurat.targets.ref.values import check_index, check_indices
+
+
+def _dtype(op: Operation) -> np.dtype:
+    return value_dtype(op.results[0].type, op)
+
+
+def _empty(interp, env, op, vals):
+    return (np.zeros(result_shape(op, vals), _dtype(op)),)
+
+
+def _extract(interp, env, op, vals):
+    tensor, *index = vals
+    index = tuple(index)
+    if any(type(i) is np.ndarray for i in index):
+        check_indices(op, index, tensor.shape)
+    else:
+        check_index(op, index, tensor.shape)
+    return (tensor[index],)
+
+
+def _insert(interp, env, op, vals):
+    scalar, tensor, *index = vals
+    check_index(op, tuple(index), tensor.shape)
+    result = np.array(tensor)
+    result[tuple(index)] = scalar
+    return (result,)
+
+
+def _extract_slice(interp, env, op, vals):
+    source = vals[0]
+    index, sizes = slice_spec(op, vals[1:], source.shape)
+    view = reduce_rank(source[index], dropped_dims(sizes, op.results[0].type.get_shape()))
+    return (np.array(view),)
+
+
+def _insert_slice(interp, env, op, vals):
+    source, dest = vals[0], vals[1]
+    index, sizes = slice_spec(op, vals[2:], dest.shape)
+    result = np.array(dest)
+    target = result[index]
+    if int(np.prod(sizes, dtype=np.int64)) != np.size(source):
+        raise CompileError(f"ref: '{op.name}' of a source that does not fit its slice", op)
+    target[...] = np.reshape(source, target.shape)
+    return (result,)
+
+
+def _pad(interp, env, op, vals):
+    source = vals[0]
+    n_low = len(op.low)
+    low = _static_or_dynamic(op.static_low.get_values(), vals[1 : 1 + n_low])
+    high = _static_or_dynamic(op.static_high.get_values(), vals[1 + n_low :])
+    if any(v < 0 for v in (*low, *high)):
+        raise CompileError(f"ref: '{op.name}' with negative padding", op)
+    shape = tuple(n + lo + hi for n, lo, hi in zip(source.shape, low, high, strict=True))
+    result = evaluate_on_grid(interp, env, op.region.block, shape, _dtype(op), op)
+    inner = tuple(slice(lo, lo + n) for lo, n in zip(low, source.shape, strict=True))
+    result[inner] = source
+    return (result,)
+
+
+def _generate(interp, env, op, vals):
+    shape = result_shape(op, vals)
+    return (evaluate_on_grid(interp, env, op.body.block, shape, _dtype(op), op),)
+
+
+def evaluate_on_grid(
+    interp, env, block: Block, shape: tuple[int, ...], dtype: np.dtype, op: Operation
+) -> np.ndarray:
+    """A new array whose element at each index is what `block` yields for it.
+
+    A body of plain ops runs once on index arrays; one with nested regions
+    (an `scf.if`, say) runs once per element.
+    """
+    if all(not inner.regions for inner in block.ops):
+        for axis, arg in enumerate(block.args):
+            grid_shape = [1] * len(shape)
+            grid_shape[axis] = shape[axis]
+            env[arg] = np.arange(shape[axis], dtype=np.int64).reshape(grid_shape)
+        (value,) = interp.run_block(block, env)
+        return np.array(np.broadcast_to(np.asarray(value).astype(dtype), shape))
+    result = np.zeros(shape, dtype)
+    for index in itertools.product(*[range(n) for n in shape]):
+        for arg, i in zip(block.args, index, strict=True):
+            env[arg] = np.int64(i)
+        (result[index],) = interp.run_block(block, env)
+    return result
+
+
+def _reshape_to(op: Operation, source: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    if int(np.prod(shape, dtype=np.int64)) != source.size:
+        raise CompileError(
+            f"ref: '{op.name}' from shape {list(source.shape)} to {list(shape)} changes the size",
+            op,
+        )
+    return np.reshape(source, shape).copy()
+
+
+def _collapse_shape(interp, env, op, vals):
+    source = vals[0]
+    shape = tuple(
+        int(np.prod([source.shape[i.value.data] for i in group.data], dtype=np.int64))
+        for group in op.reassociation
+    )
+    return (_reshape_to(op, source, shape),)
+
+
+def _expand_shape(interp, env, op, vals):
+    shape = tuple(_static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
+    return (_reshape_to(op, vals[0], shape),)
+
+
+def _reshape(interp, env, op, vals):
+    return (_reshape_to(op, vals[0], tuple(int(v) for v in np.asarray(vals[1]))),)
+
+
+def _cast(interp, env, op, vals):
+    _check_shape(op, vals[0].shape)
+    return (vals[0],)
+
+
+def _from_elements(interp, env, op, vals):
+    shape = tuple(op.results[0].type.get_shape())
+    return (np.array(vals, dtype=_dtype(op)).reshape(shape),)
+
+
+def _splat(interp, env, op, vals):
+    shape = result_shape(op, vals[1:])
+    return (np.full(shape, vals[0], dtype=_dtype(op)),)
+
+
+def _concat(interp, env, op, vals):
+    return (np.concatenate(vals, axis=op.dim.value.data).astype(_dtype(op)),)
+
+
+def _bitcast(interp, env, op, vals):
+    return (np.ascontiguousarray(vals[0]).view(_dtype(op)),)
+
+
+HANDLERS: dict[str, Handler] = {
+    "tensor.empty": _empty,
+    "tensor.extract": _extract,
+    "tensor.insert": _insert,
+    "tensor.extract_slice": _extract_slice,
+    "tensor.insert_slice": _insert_slice,
+    "tensor.pad": _pad,
+    "tensor.generate": _generate,
+    "tensor.collapse_shape": _collapse_shape,
+    "tensor.expand_shape": _expand_shape,
+    "tensor.reshape": _reshape,
+    "tensor.cast": _cast,
+    "tensor.from_elements": _from_elements,
+    "tensor.splat": _splat,
+    "tensor.concat": _concat,
+    "tensor.bitcast": _bitcast,
+    "tensor.dim": lambda interp, env, op, vals: (np.int64(vals[0].shape[int(vals[1])]),),
+    "tensor.rank": lambda interp, env, op, vals: (np.int64(np.ndim(vals[0])),),
+}

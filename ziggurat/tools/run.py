@@ -1,0 +1,362 @@
+"""`ziggurat-run`: run a function of an MLIR file on a target and report its results.
+
+Inputs come from an `.npz` file (`arg0, arg1, ...`) or are drawn at random
+from `--seed`; results go to an `.npz` file (`result0, ...`, plus `argN` for
+each memref argument, whose final contents are outputs too). `--check` runs
+the `ref` executor on the same inputs and compares.
+
+Executors are looked up by target name in `EXECUTORS`; each one turns a
+module and an entry function into a callable on numpy arrays, so new targets
+(c, cuda, mxu) plug in by adding one entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ziggurat import __version__
+
+if TYPE_CHECKING:
+    import numpy as np
+    from xdsl.dialects.builtin import ModuleOp
+
+    from ziggurat.tools.driver import Sources
+
+
+class Executor(Protocol):
+    """A target that runs IR: `prepare` compiles once, the callable runs on arrays."""
+
+    name: str
+
+    def prepare(
+        self, module: ModuleOp, entry: str | None
+    ) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]: ...
+
+
+def _ref() -> Executor:
+    from ziggurat.targets.ref import RefExecutor
+
+    return RefExecutor()
+
+
+EXECUTORS: dict[str, Callable[[], Executor]] = {"ref": _ref}
+"""Target name -> executor factory (imported on use)."""
+
+
+def _argument_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ziggurat-run",
+        description="Run a function of an MLIR file on a target and report its results.",
+    )
+    p.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
+    p.add_argument("--target", default="ref", help="where to run it (default: ref)")
+    p.add_argument("--entry", help="function to run (default: the only, or first, public one)")
+    p.add_argument("--inputs", metavar="IN.npz", help="arguments as arrays arg0, arg1, ...")
+    p.add_argument("--output", metavar="OUT.npz", help="write the results (result0, ...) here")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
+    p.add_argument("--repeat", type=int, default=1, metavar="N", help="run N times and time it")
+    p.add_argument("--check", action="store_true", help="compare with the ref target")
+    p.add_argument("--rtol", type=float, help="relative tolerance of --check")
+    p.add_argument("--atol", type=float, help="absolute tolerance of --check")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
+    p.add_argument("--version", action="version", version=f"ziggurat-run {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _argument_parser().parse_args(argv)
+    from ziggurat.tools.driver import run_tool
+
+    run_tool(lambda sources: _run(args, sources), args.debug)
+
+
+def _run(args: argparse.Namespace, sources: Sources) -> int:
+    from ziggurat.tools.compile import parse_source, verify_module
+    from ziggurat.tools.driver import ToolError
+    from ziggurat.universe import RegistryError, load_registry
+
+    if args.repeat < 1:
+        raise ToolError(f"--repeat must be at least 1, got {args.repeat}")
+    factory = EXECUTORS.get(args.target)
+    if factory is None:
+        raise ToolError(
+            f"unknown target '{args.target}' for ziggurat-run; known targets: "
+            + ", ".join(sorted(EXECUTORS))
+        )
+    try:
+        registry = load_registry()
+    except RegistryError as error:
+        raise ToolError(str(error)) from None
+    text = sources.read(args.input)
+    name = "<stdin>" if args.input == "-" else args.input
+    module = parse_source(registry.make_context(), text, name)
+    verify_module(module)
+    return _Session(module, factory(), args).run()
+
+
+DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
+    "float16": (1e-2, 1e-3),
+    "bfloat16": (2e-2, 1e-2),
+    "float32": (1e-4, 1e-5),
+    "float64": (1e-9, 1e-12),
+}
+"""`(rtol, atol)` of `--check` by element type; integers must match exactly."""
+
+
+class _Session:
+    """One `ziggurat-run` invocation: inputs, timed runs, check, report."""
+
+    def __init__(self, module: ModuleOp, executor: Executor, args: argparse.Namespace):
+        self.module = module
+        self.executor = executor
+        self.args = args
+
+    def run(self) -> int:
+        import time
+
+        from ziggurat.targets.ref import entry_function, random_inputs
+
+        func = self._guard(lambda: entry_function(self.module, self.args.entry))
+        self.entry = func.sym_name.data
+        types = list(func.function_type.inputs.data)
+        if self.args.inputs is not None:
+            inputs = self._load_inputs(types)
+        else:
+            inputs = self._guard(lambda: random_inputs(self.module, self.entry, self.args.seed))
+        prepared = self._guard(lambda: self.executor.prepare(self.module, self.entry))
+        timings: list[float] = []
+        for _ in range(self.args.repeat):
+            run_args = [a.copy() for a in inputs]
+            start = time.perf_counter()
+            results = self._guard(lambda: prepared(run_args))  # noqa: B023
+            timings.append(time.perf_counter() - start)
+        outputs = self._outputs(types, results, run_args)
+        check = self._check(types, inputs, outputs) if self.args.check else None
+        if self.args.output is not None:
+            _write_npz(self.args.output, outputs)
+        self._report(inputs, outputs, timings, check)
+        if check is not None and not check["ok"]:
+            from ziggurat.tools.driver import ToolError
+
+            raise ToolError(
+                f"results differ from the ref target beyond tolerance ({check['worst']}: "
+                f"max abs error {check['max_abs_error']:.3g}, "
+                f"max rel error {check['max_rel_error']:.3g})"
+            )
+        return 0
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        """Run `action`, turning a `CompileError` into a located `ToolError`."""
+        from ziggurat.diagnostics import CompileError
+        from ziggurat.tools.driver import ToolError
+
+        try:
+            return action()
+        except CompileError as error:
+            loc = error.location
+            where = None if loc is None else (loc.file, loc.line, loc.col)
+            raise ToolError(error.message, where) from None
+
+    def _outputs(self, types, results, run_args) -> dict[str, np.ndarray]:
+        from xdsl.dialects.builtin import MemRefType
+
+        outputs = {f"result{i}": r for i, r in enumerate(results)}
+        for i, t in enumerate(types):
+            if isinstance(t, MemRefType):
+                outputs[f"arg{i}"] = run_args[i]
+        return outputs
+
+    def _load_inputs(self, types) -> list[np.ndarray]:
+        import zipfile
+
+        import numpy as np
+
+        from ziggurat.tools.driver import ToolError
+
+        path = self.args.inputs
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if not isinstance(data, np.lib.npyio.NpzFile):
+                    raise ValueError
+                arrays = {k: data[k] for k in data.files}
+        except FileNotFoundError:
+            raise ToolError(f"cannot read inputs '{path}': no such file") from None
+        except IsADirectoryError:
+            raise ToolError(f"cannot read inputs '{path}': is a directory") from None
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, AttributeError):
+            raise ToolError(f"cannot read inputs '{path}': not an .npz file") from None
+        names = [f"arg{i}" for i in range(len(types))]
+        extra = sorted(set(arrays) - set(names))
+        if extra:
+            raise ToolError(
+                f"inputs '{path}' has unexpected arrays {', '.join(extra)}: "
+                f"@{self.entry} takes {len(types)} arguments"
+                + (f" ({', '.join(names)})" if names else "")
+            )
+        inputs: list[np.ndarray] = []
+        for i, (name, t) in enumerate(zip(names, types, strict=True)):
+            if name not in arrays:
+                raise ToolError(
+                    f"inputs '{path}' has no array '{name}' for argument #{i} of type {t}"
+                )
+            inputs.append(_conform(name, arrays[name], t))
+        return inputs
+
+    def _check(self, types, inputs, outputs) -> dict[str, Any]:
+        import numpy as np
+
+        from ziggurat.targets.ref import RefExecutor
+
+        run_args = [a.copy() for a in inputs]
+        want_results = self._guard(lambda: RefExecutor().prepare(self.module, self.entry)(run_args))
+        want = self._outputs(types, want_results, run_args)
+        worst, max_abs, max_rel, ok = "", 0.0, 0.0, True
+        for name, expected in want.items():
+            got = outputs.get(name)
+            if got is None or got.shape != expected.shape or got.dtype != expected.dtype:
+                what = "missing" if got is None else f"{list(got.shape)} {got.dtype}"
+                return {
+                    "ok": False,
+                    "worst": name,
+                    "max_abs_error": float("inf"),
+                    "max_rel_error": float("inf"),
+                    "message": f"{name} is {what}, ref gives {list(expected.shape)} "
+                    f"{expected.dtype}",
+                }
+            rtol, atol = DEFAULT_TOLERANCES.get(expected.dtype.name, (0.0, 0.0))
+            rtol = self.args.rtol if self.args.rtol is not None else rtol
+            atol = self.args.atol if self.args.atol is not None else atol
+            g, w = got.astype(np.float64), expected.astype(np.float64)
+            both_nan = np.isnan(g) & np.isnan(w)
+            diff = np.where(both_nan, 0.0, np.abs(g - w))
+            diff = np.where(np.isnan(diff), np.inf, diff)
+            rel = np.where(
+                w != 0, diff / np.where(w != 0, np.abs(w), 1.0), np.where(diff > 0, np.inf, 0)
+            )
+            this_ok = bool(np.all(diff <= atol + rtol * np.abs(np.where(both_nan, 0, w))))
+            this_abs = float(diff.max()) if diff.size else 0.0
+            if (not this_ok and ok) or (ok and this_abs > max_abs) or not worst:
+                worst = name
+            max_abs = max(max_abs, this_abs)
+            max_rel = max(max_rel, float(rel.max()) if rel.size else 0.0)
+            ok = ok and this_ok
+        return {"ok": ok, "worst": worst, "max_abs_error": max_abs, "max_rel_error": max_rel}
+
+    def _report(self, inputs, outputs, timings, check) -> None:
+        import json
+        import statistics
+
+        def describe(a) -> dict[str, Any]:
+            return {"shape": list(a.shape), "dtype": a.dtype.name}
+
+        timing = {
+            "runs": len(timings),
+            "median_s": statistics.median(timings),
+            "min_s": min(timings),
+            "max_s": max(timings),
+        }
+        if self.args.json:
+            report = {
+                "target": self.executor.name,
+                "entry": self.entry,
+                "inputs": [describe(a) for a in inputs],
+                "results": [
+                    {"name": k, **describe(v)} for k, v in outputs.items() if k.startswith("r")
+                ],
+                "out_params": [
+                    {"name": k, **describe(v)} for k, v in outputs.items() if k.startswith("a")
+                ],
+                "timings": timing,
+                "check": None
+                if check is None
+                else {k: check[k] for k in ("max_abs_error", "max_rel_error", "ok")},
+            }
+            sys.stdout.write(json.dumps(report) + "\n")
+            return
+        n = sum(1 for k in outputs if k.startswith("result"))
+        lines = [f"@{self.entry} on {self.executor.name}: {n} result{'s' if n != 1 else ''}"]
+        for name, value in outputs.items():
+            shape = "x".join(str(d) for d in value.shape) or "scalar"
+            lines.append(f"  {name}: {shape} {value.dtype.name}")
+        if len(timings) == 1:
+            lines.append(f"time: {_ms(timings[0])}")
+        else:
+            lines.append(
+                f"time: median {_ms(timing['median_s'])}, min {_ms(timing['min_s'])}, "
+                f"max {_ms(timing['max_s'])} over {len(timings)} runs"
+            )
+        if check is not None:
+            verdict = "ok" if check["ok"] else f"MISMATCH in {check['worst']}"
+            lines.append(
+                f"check against ref: max abs error {check['max_abs_error']:.3g}, "
+                f"max rel error {check['max_rel_error']:.3g}: {verdict}"
+            )
+        sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.3f} ms"
+
+
+def _conform(name: str, array: np.ndarray, type_) -> np.ndarray:
+    """`array` as the argument of `type_`, or an error naming both."""
+    import numpy as np
+    from xdsl.dialects.builtin import DYNAMIC_INDEX
+
+    from ziggurat.diagnostics import CompileError
+    from ziggurat.targets.ref.types import BF16, is_shaped, value_dtype
+    from ziggurat.tools.driver import ToolError
+
+    try:
+        dtype = value_dtype(type_)
+    except CompileError as error:
+        raise ToolError(f"input '{name}': {error.message}") from None
+    if dtype == BF16 and array.dtype == np.dtype("V2"):
+        array = array.view(BF16)
+    expected = list(type_.get_shape()) if is_shaped(type_) else []
+    shape_ok = len(expected) == array.ndim and all(
+        e in (DYNAMIC_INDEX, s) for e, s in zip(expected, array.shape, strict=True)
+    )
+    if array.dtype != dtype or not shape_ok:
+        want = "x".join("?" if e == DYNAMIC_INDEX else str(e) for e in expected) or "scalar"
+        got = "x".join(str(d) for d in array.shape) or "scalar"
+        raise ToolError(
+            f"input '{name}' must be {type_} ({want} {dtype.name}), got {got} {array.dtype.name}"
+        )
+    return array
+
+
+def _write_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
+    """Write all arrays, or nothing: a temporary file renamed into place."""
+    import io
+    import os
+    import tempfile
+
+    import numpy as np
+
+    from ziggurat.tools.driver import ToolError
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "Is a directory")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ziggurat-", suffix=".npz.tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(buffer.getvalue())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as error:
+        raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
