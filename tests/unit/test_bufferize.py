@@ -480,3 +480,16 @@ func.func @f(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
     a = np.arange(12, dtype=np.float32).reshape(3, 4)
     (got,) = run_function(module, [a])
     np.testing.assert_array_equal(got, a + a)
+
+
+@settings(max_examples=10, deadline=None)
+@given(sizes=st.lists(st.integers(1, 8), min_size=2, max_size=3), m=dims, k=dims, n=dims)
+def test_after_linalg_tile_every_tile_is_computed_in_place(
+    sizes: list[int], m: int, k: int, n: int
+) -> None:
+    """What linalg-tile makes on tensors (extract, compute, insert) needs no copy."""
+    pipeline = f"linalg-tile{{tile-sizes={','.join(map(str, sizes))}}},{PASS}"
+    module = assert_preserves_semantics(INT8.format(m=m, k=k, n=n), pipeline)
+    check_buffers(module)
+    assert count(module, "memref.alloc") == 1
+    assert count(module, "memref.copy") == 0

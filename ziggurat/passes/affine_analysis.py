@@ -1,5 +1,8 @@
 """Loop bands, memory accesses and dependence tests for the affine loop passes.
 
+Also the few helpers that rebuild a band (`build_for`, `copy_for`, `nest`,
+`move_body`), which tile and interchange share.
+
 Shared by `affine-loop-tile`, `affine-loop-interchange`, `affine-loop-unroll`
 and `affine-parallelize`, so that the two passes that must prove a
 transformation legal (interchange, parallelize) agree on what a dependence is.

@@ -74,7 +74,8 @@ def _replace(old: Operation, new: Operation, keep: list[int]) -> None:
         new.results[j].name_hint = old.results[i].name_hint
         old.results[i].replace_all_uses_with(new.results[j])
     old.detach()
-    old.erase()
+    # A tensor result may still be the init of a loop whose own rebuild drops it.
+    old.erase(safe_erase=False)
 
 
 def bufferize_if(b: Bufferizer, op: scf.IfOp, process: ProcessRegions) -> None:

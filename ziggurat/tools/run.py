@@ -81,6 +81,10 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
 
     if args.repeat < 1:
         raise ToolError(f"--repeat must be at least 1, got {args.repeat}")
+    for option in ("rtol", "atol"):
+        value = getattr(args, option)
+        if value is not None and not value >= 0:
+            raise ToolError(f"--{option} must be a non-negative number, got {value}")
     factory = EXECUTORS.get(args.target)
     if factory is None:
         raise ToolError(

@@ -105,13 +105,3 @@ def linear_form(expr: AffineExpr, num_dims: int) -> Linear | None:
             k = b[0]
             return a[0] * k, {i: c * k for i, c in a[1].items() if c * k}
     return None
-
-
-def used_dims(affine_map: AffineMap) -> set[int]:
-    """The dims that some result of the map depends on."""
-    return {
-        e.position
-        for result in affine_map.results
-        for e in result.dfs()
-        if isinstance(e, AffineDimExpr)
-    }

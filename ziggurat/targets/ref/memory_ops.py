@@ -119,7 +119,7 @@ def _affine_vector_store(interp, env, op, vals):
     return ()
 
 
-def _static_or_dynamic(static: Sequence[int], dynamic: Sequence) -> list[int]:
+def static_or_dynamic(static: Sequence[int], dynamic: Sequence) -> list[int]:
     values = iter(dynamic)
     return [int(next(values)) if s == DYNAMIC_INDEX else s for s in static]
 
@@ -127,12 +127,12 @@ def _static_or_dynamic(static: Sequence[int], dynamic: Sequence) -> list[int]:
 def slice_spec(op: Operation, vals: Sequence, source_shape: tuple[int, ...]) -> tuple:
     """Offsets, sizes and strides of a subview/extract_slice/insert_slice, checked."""
     n_off, n_size = len(op.offsets), len(op.sizes)  # pyright: ignore
-    offsets = _static_or_dynamic(op.static_offsets.get_values(), vals[:n_off])  # pyright: ignore
-    sizes = _static_or_dynamic(
+    offsets = static_or_dynamic(op.static_offsets.get_values(), vals[:n_off])  # pyright: ignore
+    sizes = static_or_dynamic(
         op.static_sizes.get_values(),
         vals[n_off : n_off + n_size],  # pyright: ignore
     )
-    strides = _static_or_dynamic(
+    strides = static_or_dynamic(
         op.static_strides.get_values(),
         vals[n_off + n_size :],  # pyright: ignore
     )
@@ -198,11 +198,11 @@ def _subview(interp, env, op, vals):
 
 def _same_buffer(interp, env, op, vals):
     source = vals[0]
-    _check_shape(op, source.array.shape)
+    check_shape(op, source.array.shape)
     return (source,)
 
 
-def _check_shape(op: Operation, shape: tuple[int, ...]) -> None:
+def check_shape(op: Operation, shape: tuple[int, ...]) -> None:
     expected = op.results[0].type.get_shape()  # pyright: ignore
     if len(expected) != len(shape) or any(
         e != DYNAMIC_INDEX and e != s for e, s in zip(expected, shape, strict=False)
@@ -235,7 +235,7 @@ def _collapse_shape(interp, env, op, vals):
 
 def _expand_shape(interp, env, op, vals):
     source: Buffer = vals[0]
-    shape = tuple(_static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
+    shape = tuple(static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
     if int(np.prod(shape, dtype=np.int64)) != source.array.size:
         raise CompileError(f"ref: '{op.name}' to shape {list(shape)} changes the size", op)
     return (source.view(_reshaped_view(op, source.array, shape)),)
@@ -245,9 +245,9 @@ def _reinterpret_cast(interp, env, op, vals):
     source: Buffer = vals[0]
     array = source.array
     n_off, n_size = len(op.offsets), len(op.sizes)
-    offsets = _static_or_dynamic(op.static_offsets.get_values(), vals[1 : 1 + n_off])
-    sizes = _static_or_dynamic(op.static_sizes.get_values(), vals[1 + n_off : 1 + n_off + n_size])
-    strides = _static_or_dynamic(op.static_strides.get_values(), vals[1 + n_off + n_size :])
+    offsets = static_or_dynamic(op.static_offsets.get_values(), vals[1 : 1 + n_off])
+    sizes = static_or_dynamic(op.static_sizes.get_values(), vals[1 + n_off : 1 + n_off + n_size])
+    strides = static_or_dynamic(op.static_strides.get_values(), vals[1 + n_off + n_size :])
     if not array.flags.c_contiguous:
         raise CompileError(f"ref: '{op.name}' of a non-contiguous memref", op)
     flat = array.reshape(-1)
@@ -275,7 +275,7 @@ def _copy(interp, env, op, vals):
     return ()
 
 
-def _dim(interp, env, op, vals):
+def dim(interp, env, op, vals):
     value, index = vals
     array = value.array if isinstance(value, Buffer) else np.asarray(value)
     if not 0 <= int(index) < array.ndim:
@@ -285,7 +285,7 @@ def _dim(interp, env, op, vals):
     return (np.int64(array.shape[int(index)]),)
 
 
-def _rank(interp, env, op, vals):
+def rank(interp, env, op, vals):
     value = vals[0]
     array = value.array if isinstance(value, Buffer) else np.asarray(value)
     return (np.int64(array.ndim),)
@@ -365,8 +365,8 @@ HANDLERS: dict[str, Handler] = {
     "memref.expand_shape": _expand_shape,
     "memref.reinterpret_cast": _reinterpret_cast,
     "memref.copy": _copy,
-    "memref.dim": _dim,
-    "memref.rank": _rank,
+    "memref.dim": dim,
+    "memref.rank": rank,
     "memref.get_global": _get_global,
     "memref.atomic_rmw": _atomic_rmw,
     "memref.extract_aligned_pointer_as_index": _pointer,

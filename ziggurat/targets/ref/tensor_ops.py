@@ -12,12 +12,14 @@ from xdsl.ir import Block, Operation
 from ziggurat.diagnostics import CompileError
 from ziggurat.targets.ref.arith_ops import Handler
 from ziggurat.targets.ref.memory_ops import (
-    _check_shape,
-    _static_or_dynamic,
+    check_shape,
+    dim,
     dropped_dims,
+    rank,
     reduce_rank,
     result_shape,
     slice_spec,
+    static_or_dynamic,
 )
 from ziggurat.targets.ref.types import value_dtype
 from ziggurat.targets.ref.values import check_index, check_indices
@@ -70,8 +72,8 @@ def _insert_slice(interp, env, op, vals):
 def _pad(interp, env, op, vals):
     source = vals[0]
     n_low = len(op.low)
-    low = _static_or_dynamic(op.static_low.get_values(), vals[1 : 1 + n_low])
-    high = _static_or_dynamic(op.static_high.get_values(), vals[1 + n_low :])
+    low = static_or_dynamic(op.static_low.get_values(), vals[1 : 1 + n_low])
+    high = static_or_dynamic(op.static_high.get_values(), vals[1 + n_low :])
     if any(v < 0 for v in (*low, *high)):
         raise CompileError(f"ref: '{op.name}' with negative padding", op)
     shape = tuple(n + lo + hi for n, lo, hi in zip(source.shape, low, high, strict=True))
@@ -128,7 +130,7 @@ def _collapse_shape(interp, env, op, vals):
 
 
 def _expand_shape(interp, env, op, vals):
-    shape = tuple(_static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
+    shape = tuple(static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
     return (_reshape_to(op, vals[0], shape),)
 
 
@@ -137,7 +139,7 @@ def _reshape(interp, env, op, vals):
 
 
 def _cast(interp, env, op, vals):
-    _check_shape(op, vals[0].shape)
+    check_shape(op, vals[0].shape)
     return (vals[0],)
 
 
@@ -175,6 +177,6 @@ HANDLERS: dict[str, Handler] = {
     "tensor.splat": _splat,
     "tensor.concat": _concat,
     "tensor.bitcast": _bitcast,
-    "tensor.dim": lambda interp, env, op, vals: (np.int64(vals[0].shape[int(vals[1])]),),
-    "tensor.rank": lambda interp, env, op, vals: (np.int64(np.ndim(vals[0])),),
+    "tensor.dim": dim,
+    "tensor.rank": rank,
 }

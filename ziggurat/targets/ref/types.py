@@ -91,11 +91,6 @@ def is_shaped(type_: Attribute) -> bool:
     return isinstance(type_, TensorType | MemRefType | VectorType)
 
 
-def describe(type_: Attribute) -> str:
-    """`tensor<4x4xf32>` and `(shape (4, 4), float32)`, for messages."""
-    return str(type_)
-
-
 def random_value(type_: Attribute, rng: np.random.Generator, op: Operation | None) -> np.ndarray:
     """A random argument of `type_`: see `random_inputs` for the distribution."""
     shape = static_shape(type_, op) if is_shaped(type_) else ()
