@@ -47,14 +47,6 @@ def is_loop(op: Operation) -> bool:
     return bool(op.regions) and op.name not in NOT_LOOPS
 
 
-def defining_op(value: SSAValue) -> Operation | None:
-    """The op defining `value`, or the op owning the block of a block argument."""
-    if isinstance(value, BlockArgument):
-        return value.block.parent_op()
-    owner = value.owner
-    return owner if isinstance(owner, Operation) else None
-
-
 def defined_inside(value: SSAValue, op: Operation) -> bool:
     """Whether `value` is a fresh value at each run of `op`'s regions."""
     if isinstance(value, BlockArgument):

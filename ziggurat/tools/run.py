@@ -166,12 +166,10 @@ class _Session:
             raise ToolError(error.message, where) from None
 
     def _outputs(self, types, results, run_args) -> dict[str, np.ndarray]:
-        from xdsl.dialects.builtin import MemRefType
-
+        """Results, then the memref arguments the function may write (its out-params)."""
         outputs = {f"result{i}": r for i, r in enumerate(results)}
-        for i, t in enumerate(types):
-            if isinstance(t, MemRefType):
-                outputs[f"arg{i}"] = run_args[i]
+        for i in _written_arguments(self.module, self.entry):
+            outputs[f"arg{i}"] = run_args[i]
         return outputs
 
     def _load_inputs(self, types) -> list[np.ndarray]:
@@ -360,6 +358,62 @@ def _write_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
             raise
     except OSError as error:
         raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
+
+
+_VIEWS = frozenset(
+    {
+        "memref.subview",
+        "memref.cast",
+        "memref.collapse_shape",
+        "memref.expand_shape",
+        "memref.reinterpret_cast",
+        "memref.memory_space_cast",
+        "memref.transpose",
+    }
+)
+"""Ops whose result is a view of their first operand: writing it writes the operand."""
+
+_READS_ONLY = frozenset(
+    {"memref.load", "affine.load", "affine.vector_load", "memref.dim", "bufferization.to_tensor"}
+)
+
+
+def _written_arguments(module: Any, entry: str) -> list[int]:
+    """Indices of the memref arguments of `entry` that some op may write.
+
+    Conservative: any use other than a read (a store, a copy, a linalg output, a
+    call) counts as a write, seen through views.
+    """
+    from xdsl.dialects import func
+    from xdsl.dialects.builtin import MemRefType
+
+    function = next(
+        op for op in module.walk() if isinstance(op, func.FuncOp) and op.sym_name.data == entry
+    )
+    if not function.body.blocks:
+        return []
+
+    def written(value: Any) -> bool:
+        for use in value.uses:
+            user = use.operation
+            if user.name in _VIEWS and use.index == 0:
+                if any(written(r) for r in user.results):
+                    return True
+            elif user.name == "memref.copy":
+                if use.index == 1:
+                    return True
+            elif user.name.startswith("linalg."):
+                if use.index >= len(getattr(user, "inputs", ())):
+                    return True
+            elif user.name not in _READS_ONLY:
+                return True
+        return False
+
+    return [
+        i
+        for i, arg in enumerate(function.body.block.args)
+        if isinstance(arg.type, MemRefType) and written(arg)
+    ]
 
 
 if __name__ == "__main__":
