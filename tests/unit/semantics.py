@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
-from ziggurat.targets.ref import random_inputs, run_function
 
 from ziggurat.parser import parse_module
+from ziggurat.targets.ref import random_inputs, run_function
 from ziggurat.tools.compile import Pipeline, verify_module
 from ziggurat.universe import load_registry
 
@@ -38,6 +38,18 @@ def run(module: ModuleOp, args: list[np.ndarray], entry: str | None = None) -> l
     return run_function(module, [a.copy() for a in args], entry)
 
 
+def run_with_effects(
+    module: ModuleOp, args: list[np.ndarray], entry: str | None = None
+) -> list[np.ndarray]:
+    """Results of `entry`, then every argument as the call left it.
+
+    A memref program often returns nothing and writes its out-params: what it
+    computed is in its arguments, so they are compared too.
+    """
+    copies = [a.copy() for a in args]
+    return [*run_function(module, copies, entry), *copies]
+
+
 def assert_close(got: list[np.ndarray], want: list[np.ndarray], rtol: float, atol: float) -> None:
     assert len(got) == len(want), f"{len(got)} results, expected {len(want)}"
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
@@ -53,20 +65,24 @@ def assert_close(got: list[np.ndarray], want: list[np.ndarray], rtol: float, ato
 def assert_preserves_semantics(
     text: str,
     pipeline: str,
+    args: list[np.ndarray] | None = None,
     *,
     entry: str | None = None,
     seed: int = 0,
     rtol: float = 1e-4,
     atol: float = 1e-5,
 ) -> ModuleOp:
-    """Run `text` before and after `pipeline` on the same random inputs; compare.
+    """Run `text` before and after `pipeline` on the same inputs; compare.
 
-    Returns the lowered module so that a test can also check its shape.
+    The inputs are `args`, or random ones from `seed`. Results and the final
+    contents of every argument are compared. Returns the lowered module so that
+    a test can also check its shape.
     """
     module = parse(text)
-    args = random_inputs(module, entry, seed)
-    want = run(module, args, entry)
+    if args is None:
+        args = random_inputs(module, entry, seed)
+    want = run_with_effects(module, args, entry)
     apply(module, pipeline)
-    got = run(module, args, entry)
+    got = run_with_effects(module, args, entry)
     assert_close(got, want, rtol, atol)
     return module
