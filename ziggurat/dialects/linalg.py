@@ -23,11 +23,13 @@ from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     IntegerType,
     MemRefType,
+    StringAttr,
     TensorType,
 )
 from xdsl.dialects.linalg import Linalg as UpstreamLinalg
 from xdsl.dialects.linalg.abstract_ops import NamedOperation
-from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp as UpstreamGenericOp
 from xdsl.dialects.linalg.ops import YieldOp
 from xdsl.ir import Attribute, BlockArgument, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
@@ -240,6 +242,15 @@ def _element_type(type_: Attribute) -> Attribute:
 def _parse_operand_group(parser: Parser, keyword: str) -> list[SSAValue]:
     """`keyword(%a, %b : type, type)`"""
     parser.parse_keyword(keyword)
+    return _parse_operand_list(parser)
+
+
+def _parse_optional_operand_group(parser: Parser, keyword: str) -> list[SSAValue]:
+    """`keyword(%a, %b : type, type)`, or nothing if `keyword` is absent."""
+    return _parse_operand_list(parser) if parser.parse_optional_keyword(keyword) else []
+
+
+def _parse_operand_list(parser: Parser) -> list[SSAValue]:
     parser.parse_punctuation("(")
     pos = parser.pos
     names = parser.parse_comma_separated_list(
@@ -447,9 +458,55 @@ class PoolingNhwcSumOp(PoolingNhwcOp):
     BODY: ClassVar = staticmethod(pool(_add))
 
 
+class GenericOp(UpstreamGenericOp):
+    """`linalg.generic`; MLIR writes several result types in parentheses.
+
+    xDSL reads `-> (t1, t2)` as the start of a function type and fails, so the
+    custom form is read here; it prints as xDSL already does.
+    """
+
+    @classmethod
+    def parse(cls, parser: Parser) -> GenericOp:
+        pos = parser.pos
+        attrs = parser.parse_optional_attr_dict()
+        maps = attrs.pop("indexing_maps", None)
+        iterators = attrs.pop("iterator_types", None)
+        if not isa(maps, ArrayAttr[AffineMapAttr]):
+            parser.raise_error("expected 'indexing_maps', an array of affine maps", pos)
+        if not isinstance(iterators, ArrayAttr):
+            parser.raise_error("expected 'iterator_types', an array of iterator types", pos)
+        kinds: list[Attribute] = []
+        for kind in iterators:
+            if isinstance(kind, StringAttr) and kind.data in set(IteratorType):
+                kind = IteratorTypeAttr(IteratorType(kind.data))
+            if not isinstance(kind, IteratorTypeAttr):
+                parser.raise_error(f"unknown iterator type {kind}", pos)
+            kinds.append(kind)
+        doc = attrs.pop("doc", None)
+        library_call = attrs.pop("library_call", None)
+        for name, value in (("doc", doc), ("library_call", library_call)):
+            if value is not None and not isinstance(value, StringAttr):
+                parser.raise_error(f"'{name}' must be a string", pos)
+        ins = _parse_optional_operand_group(parser, "ins")
+        outs = _parse_optional_operand_group(parser, "outs")
+        if parser.parse_optional_keyword("attrs"):
+            parser.parse_punctuation("=")
+            attrs |= parser.parse_optional_attr_dict()
+        body = parser.parse_region()
+        result_types: list[Attribute] = []
+        if parser.parse_optional_punctuation("->"):
+            result_types = parser.parse_optional_comma_separated_list(
+                Parser.Delimiter.PAREN, parser.parse_type
+            ) or [parser.parse_type()]
+        op = cls(ins, outs, body, maps, kinds, result_types, doc, library_call)
+        op.attributes |= attrs
+        return op
+
+
 Linalg = extend_dialect(
     UpstreamLinalg,
     [
+        GenericOp,
         MatmulOp,
         BatchMatmulOp,
         MatvecOp,
