@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from programs import affine_matmul, stencil
 from semantics import apply, assert_preserves_semantics, parse
 from xdsl.dialects import affine as xaffine
 from xdsl.dialects.builtin import ModuleOp
@@ -37,31 +38,13 @@ def permuted(names: list[str], perm: tuple[int, ...]) -> list[str]:
     return out + names[len(perm) :]
 
 
-MATMUL = """
-func.func @matmul(%A: memref<{m}x{k}xf32>, %B: memref<{k}x{n}xf32>, %C: memref<{m}x{n}xf32>) {{
-  affine.for %i = 0 to {m} {{
-    affine.for %j = 0 to {n} {{
-      affine.for %k = 0 to {k} {{
-        %a = affine.load %A[%i, %k] : memref<{m}x{k}xf32>
-        %b = affine.load %B[%k, %j] : memref<{k}x{n}xf32>
-        %c = affine.load %C[%i, %j] : memref<{m}x{n}xf32>
-        %p = arith.mulf %a, %b : f32
-        %s = arith.addf %c, %p : f32
-        affine.store %s, %C[%i, %j] : memref<{m}x{n}xf32>
-      }}
-    }}
-  }}
-  return
-}}
-"""
-
 dims = st.integers(1, 7)
 
 
 @settings(max_examples=20, deadline=None)
 @given(dims, dims, dims, st.permutations([0, 1, 2]))
 def test_matmul_every_order_is_legal(m: int, n: int, k: int, perm: list[int]) -> None:
-    module = assert_preserves_semantics(MATMUL.format(m=m, n=n, k=k), spell(tuple(perm)))
+    module = assert_preserves_semantics(affine_matmul(m, n, k), spell(tuple(perm)))
     assert loop_order(module) == permuted(["i", "j", "k"], tuple(perm))
 
 
@@ -111,25 +94,6 @@ func.func @mm(%A: memref<{m}x{k}xf32>, %B: memref<{k}x{n}xf32>, %C: memref<{m}x{
 }}
 """
     assert_preserves_semantics(text, f"convert-linalg-to-affine-loops,{spell(tuple(perm))}")
-
-
-def stencil(offsets: tuple[int, int, int]) -> str:
-    """A[i, j, k] = 2 * A[i - a, j - b, k - c]: a dependence of distance (a, b, c)."""
-    a, b, c = offsets
-    return f"""
-func.func @stencil(%A: memref<6x6x6xf32>) {{
-  affine.for %i = 1 to 5 {{
-    affine.for %j = 1 to 5 {{
-      affine.for %k = 1 to 5 {{
-        %v = affine.load %A[%i - {a}, %j - {b}, %k - {c}] : memref<6x6x6xf32>
-        %w = arith.addf %v, %v : f32
-        affine.store %w, %A[%i, %j, %k] : memref<6x6x6xf32>
-      }}
-    }}
-  }}
-  return
-}}
-"""
 
 
 def legal(offsets: tuple[int, int, int], perm: tuple[int, ...]) -> bool:

@@ -6,31 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from programs import affine_matmul
 from semantics import apply, assert_close, assert_preserves_semantics, parse, run
 from xdsl.dialects import affine as xaffine
 from xdsl.dialects.builtin import ModuleOp
 
 from ziggurat.tools.driver import ToolError
-
-
-def matmul(m: int, n: int, k: int) -> str:
-    return f"""
-func.func @matmul(%A: memref<{m}x{k}xf32>, %B: memref<{k}x{n}xf32>, %C: memref<{m}x{n}xf32>) {{
-  affine.for %i = 0 to {m} {{
-    affine.for %j = 0 to {n} {{
-      affine.for %k = 0 to {k} {{
-        %a = affine.load %A[%i, %k] : memref<{m}x{k}xf32>
-        %b = affine.load %B[%k, %j] : memref<{k}x{n}xf32>
-        %c = affine.load %C[%i, %j] : memref<{m}x{n}xf32>
-        %p = arith.mulf %a, %b : f32
-        %s = arith.addf %c, %p : f32
-        affine.store %s, %C[%i, %j] : memref<{m}x{n}xf32>
-      }}
-    }}
-  }}
-  return
-}}
-"""
 
 
 def loops(module: ModuleOp) -> list[xaffine.ForOp]:
@@ -49,7 +30,9 @@ sizes = st.lists(st.integers(0, 5), max_size=4)
 @given(dims, dims, dims, sizes)
 def test_matmul_tiles_any_shape(m: int, n: int, k: int, tile_sizes: list[int]) -> None:
     spec = ",".join(map(str, tile_sizes)) if tile_sizes else "0"
-    module = assert_preserves_semantics(matmul(m, n, k), f"affine-loop-tile{{tile-sizes={spec}}}")
+    module = assert_preserves_semantics(
+        affine_matmul(m, n, k), f"affine-loop-tile{{tile-sizes={spec}}}"
+    )
     tiled = [s for s in tile_sizes[:3] if s > 0]
     untiled_outer = next((k for k, s in enumerate(tile_sizes[:3]) if s > 0), 3)
     # One tile loop per tiled loop, stepping by its tile size, inside the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from programs import stencil
 from semantics import assert_preserves_semantics
 from xdsl.dialects.builtin import ModuleOp
 
@@ -12,25 +13,6 @@ def loop_kinds(module: ModuleOp) -> list[str]:
     """'parallel' or 'for' for each loop, outermost first."""
     kinds = {"affine.parallel": "parallel", "affine.for": "for"}
     return [kinds[op.name] for op in module.walk() if op.name in kinds]
-
-
-def stencil(offsets: tuple[int, int, int]) -> str:
-    """A[i, j, k] = 2 * A[i - a, j - b, k - c]: a dependence of distance (a, b, c)."""
-    a, b, c = offsets
-    return f"""
-func.func @stencil(%A: memref<6x6x6xf32>) {{
-  affine.for %i = 1 to 5 {{
-    affine.for %j = 1 to 5 {{
-      affine.for %k = 1 to 5 {{
-        %v = affine.load %A[%i - {a}, %j - {b}, %k - {c}] : memref<6x6x6xf32>
-        %w = arith.addf %v, %v : f32
-        affine.store %w, %A[%i, %j, %k] : memref<6x6x6xf32>
-      }}
-    }}
-  }}
-  return
-}}
-"""
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,6 +1,6 @@
 """linalg-generalize-named-ops: every named op becomes a linalg.generic computing the same numbers.
 
-Programs come from test_linalg_to_affine's builders, on buffers and on tensors;
+Programs come from the op builders in programs.py, on buffers and on tensors;
 each generic must carry the named op's indexing maps and iterator types.
 """
 
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from semantics import assert_preserves_semantics, parse
-from test_linalg_to_affine import (
+from programs import (
     OpCase,
     contraction,
     contraction_names,
@@ -23,6 +22,7 @@ from test_linalg_to_affine import (
     window_sizes,
     window_steps,
 )
+from semantics import assert_preserves_semantics, parse
 from xdsl.dialects.linalg.ops import GenericOp
 
 from ziggurat.passes.linalg_structured_view import structured_view

@@ -263,20 +263,33 @@ def test_pooling_max_propagates_nan():
     assert np.isnan(got).all()
 
 
-GENERIC_SOFTMAX_DENOM = """
+def row_reduction(rows: int, cols: int, body: str) -> str:
+    """`@f(%x, %acc)`: a generic folding each row of `%x` into `%acc`.
+
+    `body` computes `%s`, the new accumulator, from `%in` and `%out`.
+    """
+    x, acc = f"tensor<{rows}x{cols}xf32>", f"tensor<{rows}xf32>"
+    return f"""
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
-func.func @f(%x: tensor<4x8xf32>, %acc: tensor<4xf32>) -> tensor<4xf32> {
-  %r = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<4x8xf32>) outs(%acc : tensor<4xf32>) {
+func.func @f(%x: {x}, %acc: {acc}) -> {acc} {{
+  %r = linalg.generic {{indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}}
+      ins(%x : {x}) outs(%acc : {acc}) {{
   ^bb0(%in: f32, %out: f32):
-    %e = math.exp %in : f32
-    %s = arith.addf %e, %out : f32
+{body}
     linalg.yield %s : f32
-  } -> tensor<4xf32>
-  return %r : tensor<4xf32>
-}
+  }} -> {acc}
+  return %r : {acc}
+}}
 """
+
+
+GENERIC_SOFTMAX_DENOM = row_reduction(
+    4,
+    8,
+    """    %e = math.exp %in : f32
+    %s = arith.addf %e, %out : f32""",
+)
 
 
 def test_generic_reduction_of_a_nonlinear_body():
@@ -286,21 +299,13 @@ def test_generic_reduction_of_a_nonlinear_body():
     np.testing.assert_allclose(got, acc + np.exp(x).sum(1), rtol=1e-5)
 
 
-GENERIC_IN_ORDER = """
-#id = affine_map<(d0, d1) -> (d0, d1)>
-#row = affine_map<(d0, d1) -> (d0)>
-func.func @f(%x: tensor<3x5xf32>, %acc: tensor<3xf32>) -> tensor<3xf32> {
-  %r = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<3x5xf32>) outs(%acc : tensor<3xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    %two = arith.constant 2.0 : f32
+GENERIC_IN_ORDER = row_reduction(
+    3,
+    5,
+    """    %two = arith.constant 2.0 : f32
     %h = arith.mulf %out, %two : f32
-    %s = arith.addf %h, %in : f32
-    linalg.yield %s : f32
-  } -> tensor<3xf32>
-  return %r : tensor<3xf32>
-}
-"""
+    %s = arith.addf %h, %in : f32""",
+)
 
 
 def test_generic_with_a_non_associative_update_runs_in_order():

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from programs import affine_matmul
 from test_ref_api import run_ir
 
 from ziggurat.diagnostics import CompileError
@@ -45,25 +46,6 @@ def run_both(text: str, *args, entry=None):
     return r1, a1
 
 
-MATMUL_LOOPS = """
-func.func @mm(%a: memref<{m}x{k}xf32>, %b: memref<{k}x{n}xf32>, %c: memref<{m}x{n}xf32>) {{
-  affine.for %i = 0 to {m} {{
-    affine.for %j = 0 to {n} {{
-      affine.for %k = 0 to {k} {{
-        %x = affine.load %a[%i, %k] : memref<{m}x{k}xf32>
-        %y = affine.load %b[%k, %j] : memref<{k}x{n}xf32>
-        %p = arith.mulf %x, %y : f32
-        %o = affine.load %c[%i, %j] : memref<{m}x{n}xf32>
-        %s = arith.addf %o, %p : f32
-        affine.store %s, %c[%i, %j] : memref<{m}x{n}xf32>
-      }}
-    }}
-  }}
-  return
-}}
-"""
-
-
 @SETTINGS
 @given(m=st.integers(1, 9), n=st.integers(1, 9), k=st.integers(1, 9), seed=st.integers(0, 9))
 def test_matmul_as_affine_loops(m, n, k, seed):
@@ -73,7 +55,7 @@ def test_matmul_as_affine_loops(m, n, k, seed):
         rng.uniform(-1, 1, (k, n)).astype(np.float32),
     )
     c = np.zeros((m, n), np.float32)
-    _, (_, _, got) = run_both(MATMUL_LOOPS.format(m=m, n=n, k=k), a, b, c)
+    _, (_, _, got) = run_both(affine_matmul(m, n, k), a, b, c)
     np.testing.assert_allclose(got, a @ b, rtol=1e-5, atol=1e-6)
 
 
@@ -362,7 +344,7 @@ def test_matmul_loops_64_are_vectorised():
 
     interpreter.Interpreter.run_block = counting
     try:
-        run_ir(MATMUL_LOOPS.format(m=m, n=n, k=k), a, b, c)
+        run_ir(affine_matmul(m, n, k), a, b, c)
     finally:
         interpreter.Interpreter.run_block = original
     assert len(calls) < 10

@@ -25,7 +25,7 @@ from ziggurat.passes.linalg_fuse_producer import (
     loops_are_derivable,
     maps_of,
 )
-from ziggurat.passes.linalg_tile_view import REDUCTION, structured_view
+from ziggurat.passes.linalg_structured_view import structured_view
 
 _ADDS = (arith.AddfOp, arith.AddiOp)
 
@@ -39,11 +39,10 @@ def accumulates_by_add(op: Operation) -> bool:
     view = structured_view(op)
     if view is None or len(view.outputs) != 1 or len(op.results) != 1:
         return False
-    if REDUCTION not in view.iterators or not isinstance(view.outputs[0].type, TensorType):
+    if not view.has_reduction() or not isinstance(view.outputs[0].type, TensorType):
         return False
-    block = op.regions[0].block
-    out = block.args[len(view.inputs)]
-    terminator = block.last_op
+    out = view.body.args[len(view.inputs)]
+    terminator = view.body.last_op
     if not isinstance(terminator, YieldOp) or len(terminator.operands) != 1:
         return False
     add = terminator.operands[0].owner

@@ -19,12 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import AffineMapAttr, TensorType
+from xdsl.dialects.linalg.attrs import IteratorType
 from xdsl.dialects.linalg.ops import GenericOp, IndexOp
 from xdsl.ir import Attribute, Block, Operation, OpResult, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 from xdsl.rewriter import InsertPoint, Rewriter
-
-from ziggurat.passes.linalg_tile_view import PARALLEL
 
 
 def is_permutation(map_: AffineMap) -> bool:
@@ -46,7 +45,7 @@ def is_elementwise(op: GenericOp) -> bool:
     """All loops parallel, on tensors, no `linalg.index` (its loops would change)."""
     return (
         on_tensors(op)
-        and all(str(it.data) == PARALLEL for it in op.iterator_types)
+        and all(it.data == IteratorType.PARALLEL for it in op.iterator_types)
         and not any(isinstance(o, IndexOp) for o in op.body.walk())
     )
 

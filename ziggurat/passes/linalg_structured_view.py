@@ -2,9 +2,11 @@
 
 MLIR's `LinalgOp` interface lets one lowering handle every structured op. In
 xDSL the named ops, `linalg.generic` and `linalg.transpose` share
-`LinalgStructuredOperation`, but `linalg.broadcast` and `linalg.reduce` do not,
+`LinalgStructuredOperation` (which answers `get_indexing_maps()` and
+`get_iterator_types()`), but `linalg.broadcast` and `linalg.reduce` do not,
 and each op keeps its body in a differently named region. `structured_view`
-hides those differences, so generalization and loop lowering are written once.
+hides those differences, so generalization, loop lowering, tiling and fusion
+are written once.
 """
 
 from __future__ import annotations
@@ -43,14 +45,34 @@ class StructuredView:
         return (*self.inputs, *self.outputs)
 
     @property
+    def output_maps(self) -> tuple[AffineMap, ...]:
+        return self.indexing_maps[len(self.inputs) :]
+
+    @property
     def num_loops(self) -> int:
         return len(self.iterator_types)
 
     def is_reduction(self, loop: int) -> bool:
         return self.iterator_types[loop].data == IteratorType.REDUCTION
 
+    def has_reduction(self) -> bool:
+        return any(self.is_reduction(loop) for loop in range(self.num_loops))
+
     def has_tensor_semantics(self) -> bool:
         return any(isa(v.type, TensorType) for v in self.operands)
+
+    def _range_source(self, loop: int) -> tuple[SSAValue, int] | None:
+        """The first operand dimension indexed by `loop` alone, if any."""
+        return next(
+            (
+                (operand, dim)
+                for operand, indexing_map in zip(self.operands, self.indexing_maps, strict=True)
+                if isa(operand.type, ShapedType)
+                for dim, expr in enumerate(indexing_map.results)
+                if isinstance(expr, AffineDimExpr) and expr.position == loop
+            ),
+            None,
+        )
 
     def loop_range_sources(self) -> list[tuple[SSAValue, int]]:
         """For each loop, the first operand dimension indexed by that loop alone.
@@ -60,16 +82,7 @@ class StructuredView:
         """
         sources: list[tuple[SSAValue, int]] = []
         for loop in range(self.num_loops):
-            source = next(
-                (
-                    (operand, dim)
-                    for operand, indexing_map in zip(self.operands, self.indexing_maps, strict=True)
-                    if isa(operand.type, ShapedType)
-                    for dim, expr in enumerate(indexing_map.results)
-                    if isinstance(expr, AffineDimExpr) and expr.position == loop
-                ),
-                None,
-            )
+            source = self._range_source(loop)
             if source is None:
                 raise CompileError(
                     f"cannot lower '{self.op.name}': loop d{loop} is not a whole subscript "
@@ -79,12 +92,30 @@ class StructuredView:
             sources.append(source)
         return sources
 
+    def static_loop_ranges(self) -> tuple[int, ...]:
+        """The trip count of every loop, read off the operand shapes.
 
-def _iterators(reduced: Sequence[int], num_loops: int) -> tuple[IteratorTypeAttr, ...]:
-    return tuple(
-        IteratorTypeAttr.reduction() if loop in reduced else IteratorTypeAttr.parallel()
-        for loop in range(num_loops)
-    )
+        Raises a located error for a dynamic shape: the loop bounds would
+        have to be computed at run time, which the passes do not do.
+        """
+        for value in self.operands:
+            if isa(value.type, ShapedType) and any(size < 0 for size in value.type.get_shape()):
+                raise CompileError(
+                    f"cannot lower '{self.op.name}': dynamic shape {value.type} is not supported",
+                    self.op,
+                )
+        ranges: list[int] = []
+        for loop in range(self.num_loops):
+            source = self._range_source(loop)
+            if source is None:
+                raise CompileError(
+                    f"cannot lower '{self.op.name}': a loop's range is not the size of any "
+                    "operand dimension",
+                    self.op,
+                )
+            operand, dim = source
+            ranges.append(_shape(operand)[dim])
+        return tuple(ranges)
 
 
 def _dims_except(excluded: Sequence[int], num_loops: int) -> AffineMap:
@@ -93,9 +124,22 @@ def _dims_except(excluded: Sequence[int], num_loops: int) -> AffineMap:
     return AffineMap(num_loops, 0, kept)
 
 
-def _rank(value: SSAValue) -> int:
-    assert isa(value.type, MemRefType | TensorType)
-    return len(value.type.get_shape())
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    assert isa(value.type, ShapedType)
+    return value.type.get_shape()
+
+
+def _one_input_view(
+    op: BroadcastOp | ReduceOp, maps: tuple[AffineMap, AffineMap], reduced: Sequence[int]
+) -> StructuredView:
+    """The view of a `linalg.broadcast` or `linalg.reduce`: one input, one init."""
+    num_loops = maps[0].num_dims
+    iterators = tuple(
+        IteratorTypeAttr.reduction() if loop in reduced else IteratorTypeAttr.parallel()
+        for loop in range(num_loops)
+    )
+    body = op.hidden_region.block if isinstance(op, BroadcastOp) else op.region.block
+    return StructuredView(op, (op.input,), (op.init,), maps, iterators, body)
 
 
 def structured_view(op: Operation) -> StructuredView | None:
@@ -111,27 +155,17 @@ def structured_view(op: Operation) -> StructuredView | None:
         )
     if isinstance(op, BroadcastOp):
         # The output is indexed by every loop; the input skips the added dimensions.
+        num_loops = len(_shape(op.init))
         added = op.dimensions.get_values()
-        num_loops = _rank(op.init)
-        return StructuredView(
-            op,
-            (op.input,),
-            (op.init,),
-            (_dims_except(added, num_loops), AffineMap.identity(num_loops)),
-            _iterators((), num_loops),
-            op.hidden_region.block,
+        return _one_input_view(
+            op, (_dims_except(added, num_loops), AffineMap.identity(num_loops)), ()
         )
     if isinstance(op, ReduceOp):
         # One loop per input dimension; the reduced ones are missing from the init.
+        num_loops = len(_shape(op.input))
         reduced = op.dimensions.get_values()
-        num_loops = _rank(op.input)
-        return StructuredView(
-            op,
-            (op.input,),
-            (op.init,),
-            (AffineMap.identity(num_loops), _dims_except(reduced, num_loops)),
-            _iterators(reduced, num_loops),
-            op.region.block,
+        return _one_input_view(
+            op, (AffineMap.identity(num_loops), _dims_except(reduced, num_loops)), reduced
         )
     return None
 

@@ -29,6 +29,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.affine import MinOp
+from ziggurat.passes.linalg_structured_view import StructuredView, structured_view
 from ziggurat.passes.linalg_tile_slices import (
     Index,
     LoopTile,
@@ -38,7 +39,7 @@ from ziggurat.passes.linalg_tile_slices import (
     linear_form,
     operand_slice,
 )
-from ziggurat.passes.linalg_tile_view import StructuredView, structured_view
+from ziggurat.passes.lower_affine_expr import IndexConstants
 
 
 def _error(view: StructuredView, why: str) -> CompileError:
@@ -52,7 +53,7 @@ def check_tileable(view: StructuredView, tiled: Sequence[int]) -> None:
     overlapping tiles; an input reached through a non-linear index (`d0 mod 4`)
     or a negative coefficient has no contiguous slice per tile.
     """
-    for number, (value, map_) in enumerate(zip(view.operands, view.maps, strict=True)):
+    for number, (value, map_) in enumerate(zip(view.operands, view.indexing_maps, strict=True)):
         if not isinstance(value.type, ShapedType):
             continue
         is_output = number >= len(view.inputs)
@@ -74,20 +75,6 @@ def check_tileable(view: StructuredView, tiled: Sequence[int]) -> None:
                     "not a sum of loops with non-negative coefficients; use tile size 0 "
                     "for that loop",
                 )
-
-
-class _Constants:
-    """Index constants, created once each before the loop nest."""
-
-    def __init__(self, builder: Builder):
-        self.builder = builder
-        self.values: dict[int, SSAValue] = {}
-
-    def __call__(self, value: int) -> SSAValue:
-        if value not in self.values:
-            op = arith.ConstantOp.from_int_and_width(value, IndexType())
-            self.values[value] = self.builder.insert(op).result
-        return self.values[value]
 
 
 def _tile_size(builder: Builder, iv: SSAValue, size: int, range_: int) -> Index:
@@ -133,9 +120,9 @@ def tile_op(view: StructuredView, tile_sizes: Sequence[int]) -> None:
         return
     check_tileable(view, tiled)
     op = view.op
-    on_tensors = view.on_tensors()
+    on_tensors = view.has_tensor_semantics()
     builder = Builder(InsertPoint.before(op))
-    const = _Constants(builder)
+    const = IndexConstants(builder, name_hints=False)  # created before the loop nest
     bounds = [(const(ranges[d]), const(sizes[d])) for d in tiled]
     zero = const(0)
 
@@ -153,7 +140,9 @@ def tile_op(view: StructuredView, tile_sizes: Sequence[int]) -> None:
     outputs = carried if on_tensors else list(view.outputs)
     operands: list[SSAValue] = []
     output_slices: list[tuple[list[Index], list[Index]] | None] = []
-    for number, (value, map_) in enumerate(zip((*view.inputs, *outputs), view.maps, strict=True)):
+    for number, (value, map_) in enumerate(
+        zip((*view.inputs, *outputs), view.indexing_maps, strict=True)
+    ):
         if not isinstance(value.type, ShapedType):
             operands.append(value)
             continue

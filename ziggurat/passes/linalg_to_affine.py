@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder
 from xdsl.context import Context
-from xdsl.dialects import arith, memref
+from xdsl.dialects import memref
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     IndexType,
@@ -43,6 +43,7 @@ from ziggurat.passes.linalg_structured_view import (
     structured_view,
     yielded_value,
 )
+from ziggurat.passes.lower_affine_expr import IndexConstants
 
 _SYMBOL_BOUND = AffineMap(0, 1, (AffineExpr.symbol(0),))
 """`()[s0] -> (s0)`: an upper bound read from a `memref.dim`."""
@@ -81,18 +82,14 @@ def _loop(lower: int, upper: int | SSAValue) -> ForOp:
 def _upper_bounds(view: StructuredView, builder: Builder) -> list[int | SSAValue]:
     """Each loop's trip count: a static size, or a `memref.dim` built before the op."""
     bounds: list[int | SSAValue] = []
-    dim_indices: dict[int, SSAValue] = {}
+    dim_index = IndexConstants(builder)
     for operand, dim in view.loop_range_sources():
         assert isa(operand.type, ShapedType)
         size = operand.type.get_shape()[dim]
         if size >= 0:
             bounds.append(size)
             continue
-        if dim not in dim_indices:
-            index = builder.insert(arith.ConstantOp.from_int_and_width(dim, IndexType()))
-            index.result.name_hint = f"c{dim}"
-            dim_indices[dim] = index.result
-        dim_op = builder.insert(memref.DimOp(operand, dim_indices[dim]))
+        dim_op = builder.insert(memref.DimOp(operand, dim_index(dim)))
         dim_op.result.name_hint = "dim"
         bounds.append(dim_op.result)
     return bounds
@@ -126,9 +123,7 @@ def _emit_body(view: StructuredView, builder: Builder, ivs: Sequence[SSAValue]) 
         for nested in list(copy.walk()):
             if isinstance(nested, IndexOp):
                 Rewriter.replace_op(nested, [], [ivs[nested.dim.value.data]])
-    outputs = zip(
-        terminator.arguments, view.outputs, view.indexing_maps[len(view.inputs) :], strict=True
-    )
+    outputs = zip(terminator.arguments, view.outputs, view.output_maps, strict=True)
     for value, output, indexing_map in outputs:
         stored, cast = yielded_value(view, mapping.get(value, value), output)
         if cast is not None:

@@ -28,6 +28,26 @@ from xdsl.ir.affine import (
 from ziggurat.diagnostics import CompileError
 
 
+class IndexConstants:
+    """`index` constants built at `builder`'s insertion point, once per value.
+
+    With `name_hints`, each prints as `%c<value>`, as MLIR names them.
+    """
+
+    def __init__(self, builder: Builder, name_hints: bool = True):
+        self.builder = builder
+        self.name_hints = name_hints
+        self._values: dict[int, SSAValue] = {}
+
+    def __call__(self, value: int) -> SSAValue:
+        if value not in self._values:
+            const = arith.ConstantOp.from_int_and_width(value, IndexType())
+            if self.name_hints:
+                const.result.name_hint = f"c{value}"
+            self._values[value] = self.builder.insert(const).result
+        return self._values[value]
+
+
 class AffineExpander:
     """Builds the arith ops computing affine expressions at `builder`'s insertion point.
 
@@ -38,14 +58,7 @@ class AffineExpander:
     def __init__(self, builder: Builder, op: Operation):
         self.builder = builder
         self.op = op
-        self._constants: dict[int, SSAValue] = {}
-
-    def constant(self, value: int) -> SSAValue:
-        if value not in self._constants:
-            const = arith.ConstantOp.from_int_and_width(value, IndexType())
-            const.result.name_hint = f"c{value}"
-            self._constants[value] = self.builder.insert(const).result
-        return self._constants[value]
+        self.constant = IndexConstants(builder)
 
     def _insert(self, op: Operation) -> SSAValue:
         self.builder.insert(op)

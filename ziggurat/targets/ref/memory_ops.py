@@ -54,24 +54,23 @@ def _dealloc(interp, env, op, vals):
     return ()
 
 
-def _load_at(op: Operation, buffer: Buffer, index: tuple):
+def _checked_array(op: Operation, buffer: Buffer, index: tuple) -> np.ndarray:
+    """The buffer's array, once it is known to be live and `index` in bounds."""
     buffer.check_live(op)
     array = buffer.array
     if any(type(i) is np.ndarray for i in index):
         check_indices(op, index, array.shape)
     else:
         check_index(op, index, array.shape)
-    return array[index]
+    return array
+
+
+def _load_at(op: Operation, buffer: Buffer, index: tuple):
+    return _checked_array(op, buffer, index)[index]
 
 
 def _store_at(op: Operation, buffer: Buffer, index: tuple, value) -> None:
-    buffer.check_live(op)
-    array = buffer.array
-    if any(type(i) is np.ndarray for i in index):
-        check_indices(op, index, array.shape)
-    else:
-        check_index(op, index, array.shape)
-    array[index] = value
+    _checked_array(op, buffer, index)[index] = value
 
 
 def _load(interp, env, op, vals):
