@@ -100,6 +100,8 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "affine-loop-interchange": _pass("affine_loop_interchange", "AffineLoopInterchangePass"),
     "affine-loop-unroll": _pass("affine_loop_unroll", "AffineLoopUnrollPass"),
     "affine-parallelize": _pass("affine_parallelize", "AffineParallelizePass"),
+    "map-to-device": _pass("map_to_device", "MapToDevicePass"),
+    "convert-device-to-cpu": _pass("device_to_cpu", "ConvertDeviceToCpuPass"),
     "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),
     "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
 }
@@ -110,7 +112,34 @@ UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {
 }
 """Passes xDSL names too, whose ziggurat version (complete for MLIR's op set) wins."""
 
-ZIGGURAT_UNIVERSE = Universe(all_dialects={}, all_passes=_PASSES, all_targets={})
+def _dialect(module: str, attr: str) -> Callable[[], Dialect]:
+    """A factory that imports `ziggurat.dialects.<module>.<attr>` when first called."""
+
+    def load() -> Dialect:
+        return getattr(import_module(f"ziggurat.dialects.{module}"), attr)
+
+    return load
+
+
+def _target(module: str, cls: str) -> Callable[[], type[Target]]:
+    """A factory that imports `ziggurat.targets.<module>.<cls>` when first called."""
+
+    def load() -> type[Target]:
+        return getattr(import_module(f"ziggurat.targets.{module}"), cls)
+
+    return load
+
+
+_DIALECTS: dict[str, Callable[[], Dialect]] = {
+    "device": _dialect("device", "Device"),
+    "cpu": _dialect("cpu", "Cpu"),
+}
+
+_TARGETS: dict[str, Callable[[], type[Target]]] = {
+    "c": _target("c.translate", "CTarget"),
+}
+
+ZIGGURAT_UNIVERSE = Universe(all_dialects=_DIALECTS, all_passes=_PASSES, all_targets=_TARGETS)
 """Ziggurat's own dialects, passes and targets (the `xdsl.universe` entry point)."""
 
 
