@@ -33,9 +33,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from ziggurat.targets.ref import run_function
 
 from ziggurat.parser import parse_module
+from ziggurat.targets.ref import run_function
 from ziggurat.tools.compile import Pipeline
 from ziggurat.universe import load_registry
 
