@@ -66,3 +66,31 @@ def test_check_tolerance_options(monkeypatch, program, capsys):
     monkeypatch.setitem(run.EXECUTORS, "skewed", lambda: Skewed(0.5))
     code, out, _ = run_tool([program, "--target", "skewed", "--check", "--atol", "1"], capsys)
     assert code == 0 and "max abs error 0.5" in out and ": ok" in out
+
+
+VIEWS = """
+func.func @f(%src: memref<4x4xf32>, %dst: memref<4x4xf32>, %copy: memref<2x2xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %v = memref.load %src[%c0, %c0] : memref<4x4xf32>
+  %corner = memref.subview %dst[0, 0] [2, 2] [1, 1]
+      : memref<4x4xf32> to memref<2x2xf32, strided<[4, 1]>>
+  memref.store %v, %corner[%c0, %c0] : memref<2x2xf32, strided<[4, 1]>>
+  %window = memref.subview %src[1, 1] [2, 2] [1, 1]
+      : memref<4x4xf32> to memref<2x2xf32, strided<[4, 1], offset: 5>>
+  memref.copy %window, %copy : memref<2x2xf32, strided<[4, 1], offset: 5>> to memref<2x2xf32>
+  return %v : f32
+}
+"""
+
+
+def test_output_holds_only_the_memref_arguments_the_function_may_write(tmp_path) -> None:
+    """A read-only memref is an input, not an out-param; a write through a view counts."""
+    path = tmp_path / "views.mlir"
+    path.write_text(VIEWS)
+    out = tmp_path / "out.npz"
+    with pytest.raises(SystemExit) as exit_:
+        run.main([str(path), "--seed", "3", "--output", str(out)])
+    assert exit_.value.code == 0
+    with np.load(out) as saved:
+        assert sorted(saved.files) == ["arg1", "arg2", "result0"]
+        assert saved["arg1"][0, 0] == saved["result0"]
