@@ -112,6 +112,7 @@ UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {
 }
 """Passes xDSL names too, whose ziggurat version (complete for MLIR's op set) wins."""
 
+
 def _dialect(module: str, attr: str) -> Callable[[], Dialect]:
     """A factory that imports `ziggurat.dialects.<module>.<attr>` when first called."""
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from programs import affine_matmul
+from programs import affine_matmul, stencil
 from semantics import apply, assert_close, assert_preserves_semantics, parse, run
 from xdsl.dialects import affine as xaffine
 from xdsl.dialects.builtin import ModuleOp
@@ -139,3 +139,24 @@ def test_triangular_band_is_refused_at_the_inner_loop() -> None:
 def test_triangular_band_tiles_one_of_its_loops(sizes: str, expected_steps: list[int]) -> None:
     module = assert_preserves_semantics(TRIANGLE, f"affine-loop-tile{{tile-sizes={sizes}}}")
     assert steps(module) == expected_steps
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.tuples(*[st.integers(-1, 1)] * 3), st.lists(st.integers(0, 3), min_size=3, max_size=3))
+def test_tiling_is_refused_exactly_when_a_dependence_runs_backwards(
+    offsets: tuple[int, int, int], sizes: list[int]
+) -> None:
+    """A stencil of distance (a, b, c), oriented forwards, tiles iff no tiled loop sees
+    a negative component of a dependence that the untiled loops outside the tiles do
+    not already carry; a tiling that is accepted computes the same numbers."""
+    first = next((d for d in offsets if d), 0)
+    forwards = offsets if first >= 0 else tuple(-d for d in offsets)
+    tiled = [k for k, s in enumerate(sizes) if s > 0]
+    carried_outside = bool(tiled) and any(forwards[: tiled[0]])
+    legal = first == 0 or carried_outside or all(forwards[k] >= 0 for k in tiled)
+    pipeline = f"affine-loop-tile{{tile-sizes={','.join(map(str, sizes))}}}"
+    if legal:
+        assert_preserves_semantics(stencil(offsets), pipeline)
+    else:
+        with pytest.raises(ToolError, match="negative in a tiled loop"):
+            apply(parse(stencil(offsets)), pipeline)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from semantics import apply, assert_close, parse, run
+
 from ziggurat.targets.ref import random_inputs
 
 MODELS = Path(__file__).parents[2] / "examples" / "models"

@@ -11,14 +11,18 @@ The dependence test is deliberately small and conservative: when it cannot
 prove that two accesses never touch the same element across iterations it
 reports a dependence with an unknown ("*") direction. It is exact for the
 uniform, constant-distance subscripts that matmul, convolution, stencil and
-prefix-sum nests produce (`A[i, k]`, `B[i - 1, j + 1]`, `C[i, j]`).
+prefix-sum nests produce (`A[i, k]`, `B[i - 1, j + 1]`, `C[i, j]`), and sees
+through the loops nested in the nest (`affine.for`, `affine.parallel`, under
+`affine.if` or not): their variables are their lower bounds plus offsets
+bounded by their extents, so that the tile loops of a tiled nest, whose
+tiles are disjoint, carry no dependence.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from xdsl.dialects import affine as xaffine
@@ -37,7 +41,7 @@ from xdsl.ir.affine import (
 from xdsl.traits import MemoryEffectKind, get_effects
 
 from ziggurat.diagnostics import location_of
-from ziggurat.dialects.affine import ForOp
+from ziggurat.dialects.affine import ForOp, ParallelOp
 
 # --------------------------------------------------------------------------- loops
 
@@ -197,10 +201,28 @@ def nest(loops: Sequence[ForOp]) -> None:
 
 # ------------------------------------------------------------------ linear forms
 
-Var = int | SSAValue
+
+@dataclass(frozen=True)
+class Local:
+    """The induction variable of a loop nested inside the analysed nest
+    (`affine.for` or `affine.parallel`), less the lower bound it is read as:
+    `iv = lower + offset` with `low <= offset <= high` (None: unbounded).
+
+    Like a loop of the nest, it takes its own value in each of the two
+    instances compared, but nothing relates those values: every iteration of
+    the nest runs all iterations of the inner loop.
+    """
+
+    iv: SSAValue
+    low: int | None
+    high: int | None
+
+
+Var = int | SSAValue | Local
 """A variable of a linear form: the position of a loop of the analysed nest
 (its induction variable, which differs between the two instances compared),
-or an SSA value defined outside the nest (the same in both instances)."""
+an SSA value defined outside the nest (the same in both instances), or the
+variable of a loop nested deeper (a `Local`: independent in each instance)."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +256,9 @@ class LinearForm:
     def invariant_part(self) -> dict[SSAValue, int]:
         return {v: c for v, c in self.coeffs.items() if isinstance(v, SSAValue)}
 
+    def local_part(self) -> dict[Local, int]:
+        return {v: c for v, c in self.coeffs.items() if isinstance(v, Local)}
+
 
 @dataclass(frozen=True)
 class _Nest:
@@ -253,13 +278,100 @@ class _Nest:
             return LinearForm.var(value)
         if isinstance(owner, xaffine.ApplyOp):
             return self.forms_of_map(owner.map.data, owner.mapOperands)[0]
+        if isinstance(value, BlockArgument):
+            return self._inner_induction_var(value)
         return None
+
+    def _inner_induction_var(self, value: BlockArgument) -> LinearForm | None:
+        """The variable of a loop nested in the nest, as `lower + Local`, taking
+        the pair of a lower and an upper bound that differ by a constant, when
+        there is one; None when `value` is not such a variable."""
+        bounds = _loop_bounds(value)
+        if bounds is None:
+            return None
+        lower, extent = self.extent(*bounds)
+        if lower is None:
+            return LinearForm.var(Local(value, None, None))
+        return lower + LinearForm.var(Local(value, 0, None if extent is None else extent - 1))
+
+    def extent(self, lower: Bound, upper: Bound) -> tuple[LinearForm | None, int | None]:
+        """A lower bound of a loop as a linear form, and the least constant
+        difference between an upper bound and it (None when there is none): the
+        loop's variable lies in [lower, lower + extent)."""
+        lower_forms = self._bound_forms(*lower)
+        upper_forms = self._bound_forms(*upper)
+        best: tuple[LinearForm, int] | None = None
+        for low in lower_forms:
+            for high in upper_forms:
+                extent = high + low.scale(-1)
+                if extent.is_constant() and (best is None or extent.const < best[1]):
+                    best = (low, extent.const)
+        if best is not None:
+            return best
+        return (lower_forms[0] if lower_forms else None), None
+
+    def trip_count(self, loop: xaffine.ForOp) -> int | None:
+        """The trip count of `loop`, or a bound on it when its bounds differ by a
+        constant (a point loop of a tile: `%t to min(%t + 8, %n)` runs at most 8 times)."""
+        bounds = _loop_bounds(induction_var(loop))
+        assert bounds is not None
+        _, extent = self.extent(*bounds)
+        if extent is None:
+            return None
+        return max(0, -(-extent // step_of(loop)))
+
+    def _bound_forms(
+        self, exprs: list[AffineMap], operands: Sequence[SSAValue]
+    ) -> list[LinearForm]:
+        forms = [self.form_of_value(v) for v in operands]
+        found = [_form_of_expr(m.results[0], forms, m.num_dims) for m in exprs]
+        return [f for f in found if f is not None]
 
     def forms_of_map(
         self, affine_map: AffineMap, operands: Sequence[SSAValue]
     ) -> list[LinearForm | None]:
         forms = [self.form_of_value(v) for v in operands]
         return [_form_of_expr(e, forms, affine_map.num_dims) for e in affine_map.results]
+
+
+Bound = tuple[list[AffineMap], Sequence[SSAValue]]
+"""The expressions of a loop bound (a max or min of them), one map each, and their operands."""
+
+
+def _loop_bounds(value: BlockArgument) -> tuple[Bound, Bound] | None:
+    """The lower and upper bounds of the loop whose induction variable `value`
+    is, for `affine.for` and `affine.parallel`; None for any other value."""
+    loop = value.owner.parent_op()
+    if isinstance(loop, xaffine.ForOp) and value.index == 0:
+        return (
+            (
+                _split(loop.lowerBoundMap.data, range(len(loop.lowerBoundMap.data.results))),
+                loop.lowerBoundOperands,
+            ),
+            (
+                _split(loop.upperBoundMap.data, range(len(loop.upperBoundMap.data.results))),
+                loop.upperBoundOperands,
+            ),
+        )
+    if isinstance(loop, ParallelOp):
+        bounds: list[Bound] = []
+        for attr, groups_attr, operands in (
+            (loop.lowerBoundsMap, loop.lowerBoundsGroups, loop.lower_bound_operands),
+            (loop.upperBoundsMap, loop.upperBoundsGroups, loop.upper_bound_operands),
+        ):
+            groups = groups_attr.get_values()
+            start = sum(groups[: value.index])
+            bounds.append((_split(attr.data, range(start, start + groups[value.index])), operands))
+        return bounds[0], bounds[1]
+    return None
+
+
+def _split(affine_map: AffineMap, positions: Iterable[int]) -> list[AffineMap]:
+    """The results of `affine_map` at `positions`, one single-result map each."""
+    return [
+        AffineMap(affine_map.num_dims, affine_map.num_symbols, (affine_map.results[p],))
+        for p in positions
+    ]
 
 
 def _form_of_expr(
@@ -437,14 +549,14 @@ def dependences(loops: Sequence[xaffine.ForOp]) -> list[Dependence]:
     """
     nest_ = _Nest(tuple(loops))
     found = accesses(nest_)
-    trip_counts = [constant_trip_count(loop) for loop in loops]
+    trip_counts = [nest_.trip_count(loop) for loop in loops]
     steps = [step_of(loop) for loop in loops]
     result: list[Dependence] = []
     for i, a in enumerate(found):
         for b in found[i:]:
             if not (a.writes or b.writes):
                 continue
-            distances = _distances(a, b, len(loops))
+            distances = _distances(a, b, trip_counts, steps)
             if distances is None:
                 continue
             distances = _within_bounds(distances, trip_counts, steps)
@@ -456,7 +568,8 @@ def dependences(loops: Sequence[xaffine.ForOp]) -> list[Dependence]:
 def _within_bounds(
     distances: tuple[int | None, ...], trip_counts: Sequence[int | None], steps: Sequence[int]
 ) -> tuple[int | None, ...] | None:
-    """Refine with each loop's step and trip count; None when no iterations fit."""
+    """Refine with each loop's step and trip count (or a bound on it); None when no
+    iterations fit."""
     refined: list[int | None] = []
     for d, count, step in zip(distances, trip_counts, steps, strict=True):
         if count == 0:
@@ -467,9 +580,11 @@ def _within_bounds(
     return tuple(refined)
 
 
-def _distances(a: Access, b: Access, depth: int) -> tuple[int | None, ...] | None:
+def _distances(
+    a: Access, b: Access, trip_counts: Sequence[int | None], steps: Sequence[int]
+) -> tuple[int | None, ...] | None:
     """Distances of a dependence between `a` and `b`; None when they are independent."""
-    unknown: tuple[int | None, ...] = (None,) * depth
+    unknown: tuple[int | None, ...] = (None,) * len(steps)
     if a.memref is None or b.memref is None:
         return unknown
     if a.memref is not b.memref:
@@ -482,24 +597,72 @@ def _distances(a: Access, b: Access, depth: int) -> tuple[int | None, ...] | Non
     for fa, fb in zip(a.subscripts, b.subscripts, strict=True):
         if fa is None or fb is None or fa.invariant_part() != fb.invariant_part():
             continue
-        # fa.const + sum(ca[k] * x[k]) == fb.const + sum(cb[k] * y[k])
+        # fa.const + sum(ca[k] * x[k]) + sum(la[m] * r[m])
+        #   == fb.const + sum(cb[k] * y[k]) + sum(lb[m] * s[m]),
+        # the inner loops' offsets r (in a) and s (in b) unrelated to each other.
         ca, cb = fa.loop_part(), fb.loop_part()
+        la, lb = fa.local_part(), fb.local_part()
         delta = fa.const - fb.const
+        gcd = math.gcd(*ca.values(), *cb.values(), *la.values(), *lb.values())
+        if (gcd and delta % gcd) or (not gcd and delta):
+            return None
+        # sum(cb[k] * y[k]) - sum(ca[k] * x[k]) lies in [low, high].
+        low, high = _offset_range(la, lb, delta)
+        if low is not None and high is not None and low > high:
+            return None  # an inner loop that never runs
         if not ca and not cb:
-            if delta:
+            if (low is not None and low > 0) or (high is not None and high < 0):
                 return None
             continue
-        gcd = math.gcd(*ca.values(), *cb.values())
-        if delta % gcd:
-            return None
         if ca == cb and len(ca) == 1:
-            # c * (y[k] - x[k]) == delta: a constant distance in loop k.
+            # c * (y[k] - x[k]) in [low, high]: the distances in loop k it allows.
             ((k, c),) = ca.items()
-            distance = delta // c
+            options = _distance_options(c, low, high, steps[k], trip_counts[k])
+            if options is not None and not options:
+                return None
+            if options is None or len(options) > 1:
+                continue
+            distance = options[0]
             if distances[k] is not None and distances[k] != distance:
                 return None
             distances[k] = distance
     return tuple(distances)
+
+
+def _offset_range(
+    la: dict[Local, int], lb: dict[Local, int], delta: int
+) -> tuple[int | None, int | None]:
+    """The range of `delta + sum(la[m] * r[m]) - sum(lb[m] * s[m])` (None: unbounded)."""
+    low: int | None = delta
+    high: int | None = delta
+    for terms, sign in ((la, 1), (lb, -1)):
+        for var, coeff in terms.items():
+            c = sign * coeff
+            least, most = (var.low, var.high) if c > 0 else (var.high, var.low)
+            low = None if low is None or least is None else low + c * least
+            high = None if high is None or most is None else high + c * most
+    return low, high
+
+
+def _distance_options(
+    coeff: int, low: int | None, high: int | None, step: int, trip_count: int | None
+) -> list[int] | None:
+    """The distances `d` in a loop of `step` and `trip_count` with `coeff * d`
+    in [low, high]: all of them when at most one, else None (several)."""
+    if coeff < 0:
+        coeff, low, high = -coeff, None if high is None else -high, None if low is None else -low
+    least = None if low is None else -(-low // coeff)
+    most = None if high is None else high // coeff
+    if trip_count is not None:
+        reach = max(trip_count - 1, -1) * step
+        least = -reach if least is None else max(least, -reach)
+        most = reach if most is None else min(most, reach)
+    if least is None or most is None:
+        return None
+    first = -(-least // step) * step
+    if first > most:
+        return []
+    return [first] if first + step > most else None
 
 
 def first_violation(

@@ -7,9 +7,13 @@ iteration space by whole tiles, around point loops that walk one tile:
       affine.for %i = (%ii) to min(%ii + Ti*s, ub) step s {   // point loop
 
 The `min` keeps the last, partial tile in bounds, so trip counts need not be
-multiples of the tile size (it is left out when they are). Tiling only
-reorders iterations in a way that keeps every dependence of a perfect band
-lexicographically positive, so no dependence test is needed.
+multiples of the tile size (it is left out when they are).
+
+Tiling runs whole tiles in order, so a dependence whose distance is negative
+in a tiled loop (`A[i][j]` reading `A[i-1][j+1]`) could cross from a later
+tile to an earlier one. A band is tiled only when every dependence it carries
+is non-negative in each tiled loop (the tiled loops are fully permutable);
+otherwise the pass stops with the dependence that forbids it.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from ziggurat.passes.affine_analysis import (
     build_for,
     constant_bounds,
     copy_for,
+    dependences,
+    format_vector,
     induction_var,
     iv_name,
     move_body,
@@ -92,6 +98,7 @@ def tile_band(band: Sequence[xaffine.ForOp], sizes: Sequence[int]) -> list[ForOp
                 "give this loop tile size 0",
                 band[k],
             )
+    _check_permutable(band, tiled)
     root = band[0]
     inits = list(root.inits)
     tile_loops: list[ForOp] = []
@@ -121,6 +128,20 @@ def tile_band(band: Sequence[xaffine.ForOp], sizes: Sequence[int]) -> list[ForOp
     root.detach()
     root.erase()
     return new_loops
+
+
+def _check_permutable(band: Sequence[xaffine.ForOp], tiled: Sequence[int]) -> None:
+    """Refuse a band with a dependence that runs backwards in a tiled loop."""
+    for dep in dependences(band):
+        for signs in dep.carried_vectors():
+            if any(signs[k] < 0 for k in tiled):
+                raise CompileError(
+                    f"cannot tile '{band[0].name}': the dependence {dep.describe()} has "
+                    f"direction {format_vector(signs)}, negative in a tiled loop, so a later "
+                    "tile would need a result of an earlier one; give that loop tile size 0 "
+                    "or skew the nest first",
+                    band[0],
+                )
 
 
 def _point_loop(

@@ -66,9 +66,12 @@ class Reduction:
 class AffineParallelizePass(ModulePass):
     """Convert affine.for loops without loop-carried dependences to affine.parallel.
 
-    `max-nested` bounds how many affine.parallel may enclose one another
-    (default: no bound); `parallel-reductions` also converts loops whose
-    iter_args are reductions (add, mul, min, max, and, or).
+    Every loop is tested, loops around other loops included (the tile loops
+    of a tiled nest). `max-nested` is the number of nested parallel loops to
+    produce, outermost first, as in MLIR: a loop already under that many
+    affine.parallel stays sequential (default: no bound);
+    `parallel-reductions` also converts loops whose iter_args are reductions
+    (add, mul, min, max, and, or).
     """
 
     name = "affine-parallelize"

@@ -1,0 +1,22 @@
+// RUN: not ziggurat-opt %s -p 'affine-loop-tile{tile-sizes=4,4}' 2>&1 | FileCheck %s
+// RUN: ziggurat-opt %s -p 'affine-loop-tile{tile-sizes=4,0}' | FileCheck %s --check-prefix=OUTER
+
+// A wavefront: A[i][j] reads A[i-1][j+1], a dependence of direction (<, >).
+// Tiling j would run a tile that needs a later tile's result first: refused.
+// Tiling i alone keeps every dependence forwards.
+
+// CHECK: dependence.mlir:[[# @LINE + 6]]:3: error: affine-loop-tile: cannot tile 'affine.for': the dependence between 'affine.load' at [[# @LINE + 8]]:7 and 'affine.store' at [[# @LINE + 10]]:7 has direction (<, >), negative in a tiled loop
+
+// OUTER: affine.for %i_tile = 1 to 16 step 4 {
+// OUTER-NEXT: affine.for %i =
+// OUTER-NEXT: affine.for %j = 0 to 15 {
+func.func @wave(%a: memref<16x16xf32>) {
+  affine.for %i = 1 to 16 {
+    affine.for %j = 0 to 15 {
+      %v = affine.load %a[%i - 1, %j + 1] : memref<16x16xf32>
+      %w = arith.addf %v, %v : f32
+      affine.store %w, %a[%i, %j] : memref<16x16xf32>
+    }
+  }
+  return
+}
