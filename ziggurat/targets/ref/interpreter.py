@@ -22,6 +22,7 @@ from ziggurat.diagnostics import CompileError
 from ziggurat.targets.ref import (
     arith_ops,
     control_ops,
+    device_ops,
     linalg_ops,
     math_ops,
     memory_ops,
@@ -38,6 +39,7 @@ HANDLERS: dict[str, Handler] = {
     **tensor_ops.HANDLERS,
     **control_ops.HANDLERS,
     **linalg_ops.HANDLERS,
+    **device_ops.HANDLERS,
 }
 
 TERMINATORS = frozenset(
@@ -53,6 +55,7 @@ TERMINATORS = frozenset(
         "memref.alloca_scope.return",
         "cf.br",
         "cf.cond_br",
+        *device_ops.TERMINATORS,
     }
 )
 """Ops that end a block and hand their operands to the op owning the region."""

@@ -1,0 +1,214 @@
+"""`map-to-device`: parallel loop nests become `device.launch` + `device.parallel`.
+
+Works on `affine.parallel` (as `affine-parallelize` makes them) and
+`scf.parallel` (as `lower-affine` makes them, or written by hand); no
+`lower-affine` is needed first: affine bounds are computed with `arith` ops
+just before the loop they bound, and the body's affine accesses stay as they
+are (a `device.parallel` body is an affine scope for them, as the ref
+executor and `lower-affine` treat it).
+
+Each outermost parallel loop of a function becomes one launch. A perfect
+nest of parallel loops whose inner bounds do not depend on the outer
+induction variables is one band, one `device.parallel`. On `cpu`, the
+launch's band is mapped to `thread` (its loops collapse into one OpenMP
+loop); parallel loops nested inside it are mapped to `sequential`; with
+`simd=true`, the innermost dimension of an innermost band with a unit step
+is mapped to `simd`. Everything else stays on the host, unchanged.
+
+Refused, with a located error: an outermost parallel loop that reduces
+(`affine.parallel ... reduce`, `scf.parallel ... init`), since
+`device.parallel` has no reductions; and targets other than `cpu`, whose
+mappings (docs/dialects/device.md) are not implemented yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xdsl.builder import Builder
+from xdsl.context import Context
+from xdsl.dialects.arith import ConstantOp
+from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint
+
+from ziggurat.diagnostics import CompileError
+from ziggurat.dialects import affine
+from ziggurat.dialects.device import LaunchOp, ParallelOp, YieldOp
+from ziggurat.dialects.device_attrs import TARGETS, TargetAttr
+from ziggurat.dialects.scf import ParallelOp as ScfParallelOp
+from ziggurat.passes.lower_affine_expr import AffineExpander
+
+PARALLEL_LOOPS = (affine.ParallelOp, ScfParallelOp)
+
+MAPPED_TARGETS = ("cpu",)
+"""Targets whose mapping this pass implements."""
+
+
+def _is_parallel(op: Operation) -> bool:
+    return isinstance(op, PARALLEL_LOOPS)
+
+
+def _bound_operands(op: Operation) -> Sequence[SSAValue]:
+    if isinstance(op, affine.ParallelOp):
+        return op.map_operands
+    assert isinstance(op, ScfParallelOp)
+    return [*op.lowerBound, *op.upperBound, *op.step]
+
+
+def _band(root: Operation) -> list[Operation]:
+    """`root` and the parallel loops perfectly nested in it that can join its band."""
+    band = [root]
+    while True:
+        ops = list(band[-1].regions[0].block.ops)
+        if len(ops) != 2 or not _is_parallel(ops[0]) or ops[0].results:
+            return band
+        ivs = {iv for loop in band for iv in loop.regions[0].block.args}
+        if any(v in ivs for v in _bound_operands(ops[0])):
+            return band
+        band.append(ops[0])
+
+
+def _grouped(values: Sequence[SSAValue], groups: Sequence[int]) -> list[list[SSAValue]]:
+    out, start = [], 0
+    for size in groups:
+        out.append(list(values[start : start + size]))
+        start += size
+    return out
+
+
+def _bounds(
+    loop: Operation, expand: AffineExpander
+) -> tuple[list[SSAValue], list[SSAValue], list[SSAValue], list[int | None]]:
+    """Lower bounds, upper bounds and steps of `loop` as index values; the constant steps."""
+    if isinstance(loop, ScfParallelOp):
+        steps = [_constant(s) for s in loop.step]
+        return list(loop.lowerBound), list(loop.upperBound), list(loop.step), steps
+    assert isinstance(loop, affine.ParallelOp)
+    lbs = expand.map(loop.lowerBoundsMap.data, loop.lower_bound_operands)
+    ubs = expand.map(loop.upperBoundsMap.data, loop.upper_bound_operands)
+    lower = [expand.max(g) for g in _grouped(lbs, loop.lowerBoundsGroups.get_values())]
+    upper = [expand.min(g) for g in _grouped(ubs, loop.upperBoundsGroups.get_values())]
+    steps = [s.value.data for s in loop.steps]
+    return lower, upper, [expand.constant(s) for s in steps], list(steps)
+
+
+def _constant(value: SSAValue) -> int | None:
+    owner = value.owner
+    if isinstance(owner, ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data
+    return None
+
+
+def _refuse_reductions(loop: Operation) -> None:
+    if loop.results:
+        raise CompileError(
+            f"cannot map '{loop.name}' with reductions to a device "
+            "('device.parallel' has no reductions); keep reductions sequential "
+            "(affine-parallelize without parallel-reductions)",
+            loop,
+        )
+
+
+@dataclass(frozen=True)
+class MapToDevicePass(ModulePass):
+    """Map each function's parallel loop nests onto a target: device.launch + device.parallel.
+
+    Outermost parallel loops (affine.parallel or scf.parallel) become launches;
+    on cpu their band runs on threads, nested parallel loops run sequentially.
+    """
+
+    name = "map-to-device"
+
+    target: str = "cpu"
+    """The target kind (`cpu`; `cuda` and `mxu` are designed, not yet mapped)."""
+    simd: bool = False
+    """Map the innermost unit-step dimension of innermost bands to `simd` (cpu)."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.target not in TARGETS:
+            raise CompileError(
+                f"unknown target '{self.target}', expected one of: " + ", ".join(TARGETS)
+            )
+        if self.target not in MAPPED_TARGETS:
+            raise CompileError(
+                f"mapping to target '{self.target}' is not implemented yet "
+                "(implemented: " + ", ".join(MAPPED_TARGETS) + ")"
+            )
+        for func in op.walk():
+            if isinstance(func, FuncOp):
+                for root in _outermost_parallel_loops(func):
+                    self._launch(root)
+
+    def _launch(self, root: Operation) -> None:
+        _refuse_reductions(root)
+        block = root.parent_block()
+        assert block is not None
+        body = Block()
+        launch = LaunchOp(TargetAttr(self.target), Region(body))
+        block.insert_op_before(launch, root)
+        root.detach()
+        body.add_ops([root, YieldOp()])
+        self._map(root, top=True)
+
+    def _map(self, root: Operation, top: bool) -> None:
+        """Replace the band rooted at `root` by a device.parallel, then its nested loops."""
+        band = _band(root)
+        expand = AffineExpander(Builder(InsertPoint.before(root)), root)
+        lower: list[SSAValue] = []
+        upper: list[SSAValue] = []
+        steps: list[SSAValue] = []
+        constant_steps: list[int | None] = []
+        for loop in band:
+            lb, ub, st, const = _bounds(loop, expand)
+            lower += lb
+            upper += ub
+            steps += st
+            constant_steps += const
+        inner = band[-1].regions[0].block
+        new_body = Block(arg_types=[IndexType()] * len(lower))
+        old_ivs = [iv for loop in band for iv in loop.regions[0].block.args]
+        for old, new in zip(old_ivs, new_body.args, strict=True):
+            new.name_hint = old.name_hint
+            old.replace_all_uses_with(new)
+        for op in list(inner.ops)[:-1]:
+            op.detach()
+            new_body.add_op(op)
+        new_body.add_op(YieldOp())
+        is_innermost = not any(op.regions for op in new_body.ops)
+        mapping = self._mapping(len(lower), top, is_innermost, constant_steps[-1])
+        parallel = ParallelOp(lower, upper, steps, mapping, Region(new_body))
+        root_block = root.parent_block()
+        assert root_block is not None
+        root_block.insert_op_before(parallel, root)
+        root.detach()
+        root.erase()
+        for nested in _outermost_parallel_loops(parallel):
+            if not nested.results:
+                self._map(nested, top=False)
+
+    def _mapping(self, n: int, top: bool, innermost: bool, last_step: int | None) -> list[str]:
+        mapping = ["thread" if top else "sequential"] * n
+        if self.simd and innermost and last_step == 1 and (n > 1 or not top):
+            mapping[-1] = "simd"
+        return mapping
+
+
+def _outermost_parallel_loops(root: Operation) -> list[Operation]:
+    """The parallel loops in `root` that no other parallel loop (or launch) in it encloses."""
+    found: list[Operation] = []
+
+    def visit(op: Operation) -> None:
+        for region in op.regions:
+            for block in region.blocks:
+                for inner in block.ops:
+                    if _is_parallel(inner):
+                        found.append(inner)
+                    elif not isinstance(inner, LaunchOp | ParallelOp):
+                        visit(inner)
+
+    visit(root)
+    return found

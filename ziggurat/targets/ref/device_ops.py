@@ -1,0 +1,128 @@
+"""`device` and `cpu` ops, evaluated with numpy.
+
+Parallel loops (`device.parallel`, `cpu.parallel_for`, `cpu.simd`) run their
+iterations one at a time, in lexicographic order: one of the orders a
+parallel loop may take, so a program whose result depends on the order is
+wrong on every target, not only here. A `device.barrier` between parallel
+loops is then a no-op; one inside a parallel loop's body cannot be honoured
+one iteration at a time, and is refused.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from xdsl.ir import Operation
+
+from ziggurat.diagnostics import CompileError
+from ziggurat.targets.ref.arith_ops import Handler
+from ziggurat.targets.ref.memory_ops import HANDLERS as MEMORY
+from ziggurat.targets.ref.values import Buffer
+
+PARALLEL_LOOPS = frozenset({"device.parallel", "cpu.parallel_for", "cpu.simd"})
+
+
+def _run_loop(interp, env, op: Operation, vals):
+    n = len(op.regions[0].block.args)
+    lowers, uppers, steps = vals[:n], vals[n : 2 * n], vals[2 * n : 3 * n]
+    spaces = []
+    for lower, upper, step in zip(lowers, uppers, steps, strict=True):
+        if int(step) <= 0:
+            raise CompileError(f"ref: '{op.name}' with a non-positive step ({int(step)})", op)
+        spaces.append(range(int(lower), int(upper), int(step)))
+    body = op.regions[0].block
+    for point in itertools.product(*spaces):
+        for iv, i in zip(body.args, point, strict=True):
+            env[iv] = np.int64(i)
+        interp.run_block(body, env)
+    return ()
+
+
+def _launch(interp, env, op, vals):
+    interp.run_region(op.regions[0], env)
+    return ()
+
+
+def _barrier(interp, env, op: Operation, vals):
+    parent = op.parent_op()
+    while parent is not None and parent.name != "device.launch":
+        if parent.name in PARALLEL_LOOPS:
+            raise CompileError(
+                "ref: cannot execute 'device.barrier' inside a parallel loop "
+                "(the ref executor runs its iterations one at a time)",
+                op,
+            )
+        parent = parent.parent_op()
+    return ()
+
+
+def _copy(interp, env, op, vals):
+    source, destination = vals
+    for buffer in (source, destination):
+        buffer.check_live(op)
+    if source.array.shape != destination.array.shape:
+        raise CompileError(
+            f"ref: '{op.name}' between shapes {source.array.shape} and {destination.array.shape}",
+            op,
+        )
+    destination.array[...] = source.array
+    return ()
+
+
+def _pack(interp, env, op, vals):
+    source: Buffer = vals[0]
+    destination: Buffer = vals[1]
+    source.check_live(op)
+    destination.check_live(op)
+    array = source.array
+    dims_pos, tiles, perm = op.dims_pos, op.tiles, op.perm
+    tile_of = dict(zip(dims_pos, tiles, strict=True))
+    padded_shape = [
+        -(-size // tile_of[d]) * tile_of[d] if d in tile_of else size
+        for d, size in enumerate(array.shape)
+    ]
+    if list(padded_shape) != list(array.shape):
+        padded = np.full(padded_shape, vals[2], dtype=array.dtype)
+        padded[tuple(slice(0, s) for s in array.shape)] = array
+        array = padded
+    split_shape: list[int] = []
+    outer_axis: dict[int, int] = {}
+    tile_axis: dict[int, int] = {}
+    for d, size in enumerate(array.shape):
+        outer_axis[d] = len(split_shape)
+        if d in tile_of:
+            split_shape += [size // tile_of[d], tile_of[d]]
+            tile_axis[d] = outer_axis[d] + 1
+        else:
+            split_shape.append(size)
+    order = [outer_axis[d] for d in perm] + [tile_axis[d] for d in dims_pos]
+    destination.array[...] = array.reshape(split_shape).transpose(order)
+    return ()
+
+
+def _call(interp, env, op, vals):
+    kernel = op.kernel()
+    if kernel.is_declaration:
+        raise CompileError(
+            f"ref: cannot call '@{kernel.sym_name.data}': it is only declared "
+            "(its code is linked in by the C target)",
+            op,
+        )
+    interp.run_region(kernel.body, {}, vals)
+    return ()
+
+
+HANDLERS: dict[str, Handler] = {
+    "device.launch": _launch,
+    "device.parallel": _run_loop,
+    "device.alloc": MEMORY["memref.alloc"],
+    "device.copy": _copy,
+    "device.barrier": _barrier,
+    "cpu.parallel_for": _run_loop,
+    "cpu.simd": _run_loop,
+    "cpu.pack": _pack,
+    "cpu.call": _call,
+}
+
+TERMINATORS = frozenset({"device.yield", "cpu.yield", "cpu.return"})
