@@ -42,7 +42,13 @@ def _ref() -> Executor:
     return RefExecutor()
 
 
-EXECUTORS: dict[str, Callable[[], Executor]] = {"ref": _ref}
+def _c() -> Executor:
+    from ziggurat.targets.c.call import CExecutor
+
+    return CExecutor()
+
+
+EXECUTORS: dict[str, Callable[[], Executor]] = {"ref": _ref, "c": _c}
 """Target name -> executor factory (imported on use)."""
 
 
