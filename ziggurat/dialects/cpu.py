@@ -33,6 +33,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.cpu_kernel import CallOp, MicrokernelOp, ReturnOp
 from ziggurat.dialects.cpu_pack import PackOp
+from ziggurat.dialects.loop_syntax import parse_loop_header, print_loop_header
 
 SCHEDULES = ("static", "dynamic", "guided")
 """OpenMP loop schedules."""
@@ -132,28 +133,7 @@ class ParallelForOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> ParallelForOp:
-        ivs = parser.parse_comma_separated_list(
-            Parser.Delimiter.PAREN, lambda: parser.parse_argument(expect_type=False)
-        )
-        index = IndexType()
-
-        def operands(what: str) -> list[SSAValue]:
-            pos = parser.pos
-            values = parser.parse_comma_separated_list(
-                Parser.Delimiter.PAREN, lambda: parser.parse_operand(index)
-            )
-            if len(values) != len(ivs):
-                parser.raise_error(
-                    f"expected {len(ivs)} {what}, one per induction variable", pos, parser.pos
-                )
-            return values
-
-        parser.parse_punctuation("=")
-        lower = operands("lower bounds")
-        parser.parse_keyword("to")
-        upper = operands("upper bounds")
-        parser.parse_keyword("step")
-        steps = operands("steps")
+        ivs, lower, upper, steps = parse_loop_header(parser)
         schedule, chunk = "static", None
         if parser.parse_optional_keyword("schedule"):
             parser.parse_punctuation("(")
@@ -170,23 +150,15 @@ class ParallelForOp(IRDLOperation):
                     parser.raise_error("expected a positive chunk size", pos, parser.pos)
             parser.parse_punctuation(")")
         num_threads = _parse_int_clause(parser, "num_threads")
-        body = _parse_body(parser, [iv.resolve(index) for iv in ivs])
+        body = _parse_body(parser, ivs)
         op = cls(lower, upper, steps, body, schedule, chunk, num_threads)
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
     def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        with printer.in_parens():
-            printer.print_list(self.body.block.args, printer.print_ssa_value)
-        for keyword, values in (
-            (" = ", self.lowerBound),
-            (" to ", self.upperBound),
-            (" step ", self.step),
-        ):
-            printer.print_string(keyword)
-            with printer.in_parens():
-                printer.print_list(values, printer.print_ssa_value)
+        print_loop_header(
+            printer, self.body.block.args, self.lowerBound, self.upperBound, self.step
+        )
         printer.print_string(f" schedule({self.schedule.data}")
         if self.chunk is not None:
             printer.print_string(f", {self.chunk.value.data}")

@@ -38,6 +38,7 @@ from ziggurat.dialects.device_attrs import (
     TargetAttr,
     memory_space_of,
 )
+from ziggurat.dialects.loop_syntax import parse_loop_header, print_loop_header
 
 
 @irdl_op_definition
@@ -177,34 +178,13 @@ class ParallelOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> ParallelOp:
-        ivs = parser.parse_comma_separated_list(
-            Parser.Delimiter.PAREN, lambda: parser.parse_argument(expect_type=False)
-        )
-        index = IndexType()
-
-        def operands(what: str) -> list[SSAValue]:
-            pos = parser.pos
-            values = parser.parse_comma_separated_list(
-                Parser.Delimiter.PAREN, lambda: parser.parse_operand(index)
-            )
-            if len(values) != len(ivs):
-                parser.raise_error(
-                    f"expected {len(ivs)} {what}, one per induction variable", pos, parser.pos
-                )
-            return values
-
-        parser.parse_punctuation("=")
-        lower = operands("lower bounds")
-        parser.parse_keyword("to")
-        upper = operands("upper bounds")
-        parser.parse_keyword("step")
-        steps = operands("steps")
+        ivs, lower, upper, steps = parse_loop_header(parser)
         parser.parse_keyword("mapping")
         pos = parser.pos
         mapping = parser.parse_comma_separated_list(Parser.Delimiter.SQUARE, parser.parse_attribute)
         if not all(isinstance(m, DimAttr) for m in mapping):
             parser.raise_error("expected '#device.dim<...>' attributes", pos, parser.pos)
-        body = _parse_body(parser, [iv.resolve(index) for iv in ivs])
+        body = _parse_body(parser, ivs)
         op = cls.build(
             operands=[lower, upper, steps],
             properties={"mapping": ArrayAttr(mapping)},
@@ -214,17 +194,9 @@ class ParallelOp(IRDLOperation):
         return op
 
     def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        with printer.in_parens():
-            printer.print_list(self.body.block.args, printer.print_ssa_value)
-        for keyword, values in (
-            (" = ", self.lowerBound),
-            (" to ", self.upperBound),
-            (" step ", self.step),
-        ):
-            printer.print_string(keyword)
-            with printer.in_parens():
-                printer.print_list(values, printer.print_ssa_value)
+        print_loop_header(
+            printer, self.body.block.args, self.lowerBound, self.upperBound, self.step
+        )
         printer.print_string(" mapping [")
         printer.print_list(self.mapping, printer.print_attribute)
         printer.print_string("] ")

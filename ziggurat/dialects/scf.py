@@ -9,6 +9,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 
 from ziggurat.dialects.extend import extend_dialect
+from ziggurat.dialects.loop_syntax import parse_loop_header, print_loop_header
 
 
 class ParallelOp(xscf.ParallelOp):
@@ -16,29 +17,7 @@ class ParallelOp(xscf.ParallelOp):
 
     @classmethod
     def parse(cls, parser: Parser) -> ParallelOp:
-        ivs = parser.parse_comma_separated_list(
-            Parser.Delimiter.PAREN, lambda: parser.parse_argument(expect_type=False)
-        )
-        index = IndexType()
-
-        def operands() -> list:
-            return parser.parse_comma_separated_list(
-                Parser.Delimiter.PAREN, lambda: parser.parse_operand(index)
-            )
-
-        parser.parse_punctuation("=")
-        lower = operands()
-        parser.parse_keyword("to")
-        upper = operands()
-        parser.parse_keyword("step")
-        steps = operands()
-        for values, what in (
-            (lower, "lower bounds"),
-            (upper, "upper bounds"),
-            (steps, "steps"),
-        ):
-            if len(values) != len(ivs):
-                parser.raise_error(f"expected {len(ivs)} {what}, one per induction variable")
+        ivs, lower, upper, steps = parse_loop_header(parser)
         inits = []
         if parser.parse_optional_keyword("init"):
             unresolved = parser.parse_comma_separated_list(
@@ -51,9 +30,9 @@ class ParallelOp(xscf.ParallelOp):
             else:
                 types = [parser.parse_type()]
             inits = parser.resolve_operands(unresolved, types, parser.pos)
-        body = parser.parse_region([iv.resolve(index) for iv in ivs])
+        body = parser.parse_region(ivs)
         if not body.blocks:
-            body.add_block(Block(arg_types=[index] * len(ivs)))
+            body.add_block(Block(arg_types=[IndexType()] * len(ivs)))
         if not isinstance(body.block.last_op, xscf.ReduceOp):
             body.block.add_op(ReduceOp())
         op = cls(lower, upper, steps, body, inits)
@@ -61,17 +40,9 @@ class ParallelOp(xscf.ParallelOp):
         return op
 
     def print(self, printer: Printer):
-        printer.print_string(" ")
-        with printer.in_parens():
-            printer.print_list(self.body.block.args, printer.print_ssa_value)
-        for keyword, values in (
-            (" = ", self.lowerBound),
-            (" to ", self.upperBound),
-            (" step ", self.step),
-        ):
-            printer.print_string(keyword)
-            with printer.in_parens():
-                printer.print_list(values, printer.print_ssa_value)
+        print_loop_header(
+            printer, self.body.block.args, self.lowerBound, self.upperBound, self.step
+        )
         if self.initVals:
             printer.print_string(" init ")
             with printer.in_parens():
