@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr
 from xdsl.ir import Attribute, ParametrizedAttribute
@@ -148,59 +149,62 @@ class TargetAttr(ParametrizedAttribute):
                 raise VerifyException(f"target option '{option}' must be a positive integer")
 
 
+class _KeywordAttr(ParametrizedAttribute):
+    """An attribute holding one keyword out of a fixed list: `#device.NAME<keyword>`."""
+
+    KEYWORDS: ClassVar[tuple[str, ...]]
+    WHAT: ClassVar[str]
+    """What the keyword names, for messages ("a memory space")."""
+
+    @property
+    def keyword(self) -> str:
+        value = self.parameters[0]
+        assert isinstance(value, StringAttr)
+        return value.data
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (StringAttr(_parse_keyword_in(parser, cls.KEYWORDS, cls.WHAT)),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string(self.keyword)
+
+    def verify(self) -> None:
+        if self.keyword not in self.KEYWORDS:
+            raise VerifyException(
+                f"unknown {self.WHAT.removeprefix('a ')} '{self.keyword}', expected one of: "
+                + ", ".join(self.KEYWORDS)
+            )
+
+
 @irdl_attr_definition
-class MemorySpaceAttr(ParametrizedAttribute):
+class MemorySpaceAttr(_KeywordAttr):
     """`#device.memory_space<shared>`: a memref's memory space on a device."""
 
     name = "device.memory_space"
+    KEYWORDS = MEMORY_SPACES
+    WHAT = "a memory space"
 
     space: StringAttr
 
     def __init__(self, space: str | StringAttr):
         super().__init__(StringAttr(space) if isinstance(space, str) else space)
 
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            return (StringAttr(_parse_keyword_in(parser, MEMORY_SPACES, "a memory space")),)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_string(self.space.data)
-
-    def verify(self) -> None:
-        if self.space.data not in MEMORY_SPACES:
-            raise VerifyException(
-                f"unknown memory space '{self.space.data}', expected one of: "
-                + ", ".join(MEMORY_SPACES)
-            )
-
 
 @irdl_attr_definition
-class DimAttr(ParametrizedAttribute):
+class DimAttr(_KeywordAttr):
     """`#device.dim<thread>`: the hardware dimension one parallel loop dimension runs on."""
 
     name = "device.dim"
+    KEYWORDS = DIMS
+    WHAT = "a hardware dimension"
 
     dim: StringAttr
 
     def __init__(self, dim: str | StringAttr):
         super().__init__(StringAttr(dim) if isinstance(dim, str) else dim)
-
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            return (StringAttr(_parse_keyword_in(parser, DIMS, "a hardware dimension")),)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_string(self.dim.data)
-
-    def verify(self) -> None:
-        if self.dim.data not in DIMS:
-            raise VerifyException(
-                f"unknown hardware dimension '{self.dim.data}', expected one of: " + ", ".join(DIMS)
-            )
 
 
 def memory_space_of(memref_type: Attribute) -> str | None:
