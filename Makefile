@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup test lint unit lit bench
+.PHONY: setup test lint unit lit bench demo
 
 setup:
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,10 @@ test: lint unit lit
 
 bench:
 	$(BIN)/python bench/opt_throughput.py
+
+# Compile the example models to C, run them, check them against ref.
+demo: $(BIN)/ziggurat-run
+	$(BIN)/python examples/demo.py
+
+$(BIN)/ziggurat-run:
+	$(MAKE) setup

@@ -102,8 +102,10 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "affine-parallelize": _pass("affine_parallelize", "AffineParallelizePass"),
     "map-to-device": _pass("map_to_device", "MapToDevicePass"),
     "convert-device-to-cpu": _pass("device_to_cpu", "ConvertDeviceToCpuPass"),
+    "cpu-matmul-kernel": _pass("cpu_matmul", "CpuMatmulKernelPass"),
     "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),
     "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
+    "cpu-pipeline": _pass("pipelines", "CpuPipelinePass"),
 }
 
 UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {

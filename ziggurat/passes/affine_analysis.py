@@ -426,6 +426,9 @@ _STRUCTURAL = frozenset(
 """Ops whose memory effects are those of the ops they contain (walked separately)."""
 
 _PURE = frozenset({"affine.apply", "affine.min", "affine.max", "affine.delinearize_index"})
+_PURE_DIALECTS = frozenset({"arith", "math"})
+"""Every arith and math op is pure in MLIR; xDSL 0.74 leaves some (the casts)
+without a memory-effect trait, which would read as an unknown write."""
 """Ops that touch no memory, whatever traits xDSL gives them."""
 
 
@@ -463,6 +466,8 @@ def _access(op: Operation, nest_: _Nest) -> Access | None:
         case _ if op.name in ("affine.vector_load", "affine.vector_store"):
             return Access(op, op.operands[1 if "store" in op.name else 0], None, "store" in op.name)
         case _ if op.name in _STRUCTURAL or op.name in _PURE:
+            return None
+        case _ if op.dialect_name() in _PURE_DIALECTS:
             return None
         case _:
             pass

@@ -60,3 +60,48 @@ class LowerToLoopsPass(PipelinePass):
         from ziggurat.passes.lower_affine import LowerAffinePass
 
         return [*LowerToAffinePass().passes(), LowerAffinePass(), CanonicalizePass()]
+
+
+@dataclass(frozen=True)
+class CpuPipelinePass(PipelinePass):
+    """Tensor programs to C-ready IR: tiled affine loops on OpenMP threads and SIMD lanes.
+
+    `lower-to-affine`, `affine-loop-tile{tile-sizes}`, `affine-parallelize`,
+    `map-to-device{target=cpu simd}`, `convert-device-to-cpu`, `canonicalize`, `cse`.
+    The thread count is not part of the IR (map-to-device has no option for it):
+    it is chosen when the code runs (`OMP_NUM_THREADS`, or the c executor's
+    `threads`), so `threads` is refused unless it is 0 (OpenMP's default).
+    """
+
+    name = "cpu-pipeline"
+
+    tile_sizes: tuple[int, ...] = (32, 32, 32)
+    """Tile sizes of each perfect loop band, outermost first (0: that loop is not tiled)."""
+    threads: int = 0
+    """Reserved: must be 0; set the thread count at run time (see above)."""
+    simd: bool = True
+    """Run the innermost unit-step parallel loop of each band in SIMD lanes (`omp simd`)."""
+
+    def __post_init__(self) -> None:
+        if self.threads != 0:
+            raise ValueError(
+                f"threads={self.threads} cannot be put in the IR (map-to-device has no "
+                "thread-count option); leave threads=0 and set the count when the code "
+                "runs: OMP_NUM_THREADS, or the c executor's threads"
+            )
+
+    def passes(self) -> list[ModulePass]:
+        from ziggurat.passes.affine_loop_tile import AffineLoopTilePass
+        from ziggurat.passes.affine_parallelize import AffineParallelizePass
+        from ziggurat.passes.device_to_cpu import ConvertDeviceToCpuPass
+        from ziggurat.passes.map_to_device import MapToDevicePass
+
+        return [
+            *LowerToAffinePass().passes(),
+            AffineLoopTilePass(tile_sizes=tuple(self.tile_sizes)),
+            AffineParallelizePass(),
+            MapToDevicePass(target="cpu", simd=self.simd),
+            ConvertDeviceToCpuPass(),
+            CanonicalizePass(),
+            CommonSubexpressionElimination(),
+        ]

@@ -1,4 +1,4 @@
-// EXPECT: 6:63: expected 2 upper bounds
+// EXPECT: 6:41: expected 2 upper bounds
 func.func @f() {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

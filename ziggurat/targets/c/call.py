@@ -12,17 +12,21 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
+from xdsl.context import Context
 from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     MemRefType,
     ModuleOp,
     NoneAttr,
+    TensorType,
 )
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute
 
 from ziggurat.diagnostics import CompileError
+from ziggurat.dialects.cpu_kernel import CallOp
+from ziggurat.passes.pipelines import CpuPipelinePass
 from ziggurat.targets.c import abi, runtime
 from ziggurat.targets.c.ctypes_map import int_width
 from ziggurat.targets.c.module_emit import emit_module
@@ -239,6 +243,45 @@ class CFunction:
         return np.asarray(owner)
 
 
+_TENSOR_LEVEL_DIALECTS = ("linalg", "tensor", "bufferization")
+
+
+def is_tensor_level(module: ModuleOp) -> bool:
+    """Whether `module` still has tensors or linalg ops, which C cannot hold."""
+    for op in module.walk():
+        if op.name.split(".")[0] in _TENSOR_LEVEL_DIALECTS:
+            return True
+        if isinstance(op, FuncOp) and any(
+            isinstance(t, TensorType)
+            for t in (*op.function_type.inputs.data, *op.function_type.outputs.data)
+        ):
+            return True
+    return False
+
+
+def lower_for_c(module: ModuleOp) -> ModuleOp:
+    """`module` itself if it is loop-level, else a copy lowered by `cpu-pipeline`."""
+    if not is_tensor_level(module):
+        return module
+    lowered = module.clone()
+    CpuPipelinePass().apply(Context(), lowered)
+    lowered.verify()
+    return lowered
+
+
+def _refuse_declared_kernels(module: ModuleOp) -> None:
+    """A called microkernel without a body has no definition the runtime could link."""
+    for op in module.walk():
+        if isinstance(op, CallOp):
+            kernel = op.kernel()
+            if kernel.is_declaration:
+                raise CompileError(
+                    f"c: cannot run a call to '@{kernel.sym_name.data}': the microkernel is "
+                    "only declared, and the runtime links no definition for it",
+                    op,
+                )
+
+
 def compile_module(
     module: ModuleOp,
     entry: str | None = None,
@@ -248,7 +291,12 @@ def compile_module(
     sanitize: bool | None = None,
     threads: int | None = None,
 ) -> CFunction:
-    """Emit, compile (cached) and load `module`; its entry function as a callable."""
+    """Emit, compile (cached) and load `module`; its entry function as a callable.
+
+    Tensor-level input is first lowered, on a copy, by `cpu-pipeline` (default options).
+    """
+    module = lower_for_c(module)
+    _refuse_declared_kernels(module)
     func = find_function(module, entry)
     if not func.body.blocks:
         raise CompileError(f"c: function '@{func.sym_name.data}' is only declared", func)

@@ -42,6 +42,8 @@ class FunctionEmitter:
         self.views: dict[SSAValue, View] = {}
         self.parallel_depth = 0
         self.loop_depth = 0
+        self.simd_depth = 0
+        """Nesting of `omp simd` loops (OpenMP allows no parallel or simd region in them)."""
         self.results: list[str] = []
         """C names of the result out-parameters of the function being emitted."""
         self.returned_owners: set[int] = set()

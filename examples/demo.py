@@ -1,0 +1,52 @@
+"""Compile the example models to C, run them, check them against `ref`, print a table.
+
+Each model in examples/models/ is run twice with `ziggurat-run`: by the `ref`
+executor (numpy, the oracle) and compiled to C with OpenMP (`--target c`, which
+lowers tensor programs with `cpu-pipeline` first) with `--check`, which runs
+`ref` on the same random inputs and compares. This is `make demo`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+MODELS = Path(__file__).parent / "models"
+RUN = Path(sys.executable).with_name("ziggurat-run")
+
+
+def run(model: Path, target: str) -> dict:
+    command = [str(RUN), str(model), "--target", target, "--repeat", "5", "--check", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{model.name} on {target}: ziggurat-run failed ({done.returncode})")
+    return json.loads(done.stdout)
+
+
+def main() -> int:
+    rows = []
+    for model in sorted(MODELS.glob("*.mlir")):
+        for target in ("ref", "c"):
+            report = run(model, target)
+            check = report["check"]
+            rows.append(
+                (
+                    model.stem,
+                    target,
+                    f"{report['timings']['median_s'] * 1000:.2f} ms",
+                    f"{check['max_abs_error']:.2e}",
+                    "ok" if check["ok"] else "MISMATCH",
+                )
+            )
+    header = ("model", "target", "time (median of 5)", "max abs error vs ref", "check")
+    widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+    return 0 if all(r[4] == "ok" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
