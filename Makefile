@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup test lint unit lit bench demo
+.PHONY: setup test lint unit lit sanitize bench demo
 
 setup:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ unit:
 lit:
 	$(BIN)/python tests/run_lit.py
 
-test: lint unit lit
+# The C execution tests again under -fsanitize=address,undefined.
+sanitize:
+	bash tests/run_sanitized.sh
+
+test: lint unit lit sanitize
 
 bench:
 	$(BIN)/python bench/opt_throughput.py
