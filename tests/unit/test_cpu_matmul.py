@@ -13,8 +13,9 @@ from ziggurat.targets.c.call import compile_module
 from ziggurat.tools.driver import ToolError
 
 
-def matmul(m: int | str, k: int | str, n: int | str, elt: str = "f32") -> str:
-    a, b, c = f"memref<{m}x{k}x{elt}>", f"memref<{k}x{n}x{elt}>", f"memref<{m}x{n}x{elt}>"
+def matmul(m: int | str, k: int | str, n: int | str, elt: str = "f32", out: str = "") -> str:
+    out = out or elt
+    a, b, c = f"memref<{m}x{k}x{elt}>", f"memref<{k}x{n}x{elt}>", f"memref<{m}x{n}x{out}>"
     return (
         f"func.func @mm(%a: {a}, %b: {b}, %c: {c}) {{\n"
         f"  linalg.matmul ins(%a, %b : {a}, {b}) outs(%c : {c})\n"
@@ -73,6 +74,24 @@ def test_dynamic_shapes_on_c():
     np.testing.assert_allclose(c, want, rtol=1e-4, atol=1e-4)
 
 
+@settings(max_examples=6, deadline=None)
+@given(m=st.integers(1, 30), k=st.integers(1, 30), n=st.integers(1, 30))
+def test_int8_matmul_accumulates_exactly_in_int32_on_c(m, k, n):
+    module = apply(parse(matmul(m, k, n, "i8", "i32")), kernel(8, 8, 16, 4, 8))
+    assert "linalg.matmul" not in ops(module)
+    rng = np.random.default_rng(m * 1000 + k * 100 + n)
+    a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    b = rng.integers(-128, 128, (k, n), dtype=np.int8)
+    c = rng.integers(-1000, 1000, (m, n), dtype=np.int32)
+    want = c + a.astype(np.int32) @ b.astype(np.int32)
+    compile_module(module, threads=2)([a, b, c])
+    np.testing.assert_array_equal(c, want)
+
+
+def test_int8_ref_executor_before_and_after():
+    assert_preserves_semantics(matmul(6, 11, 5, "i8", "i32"), kernel(4, 4, 4, 2, 4))
+
+
 def test_ref_executor_before_and_after():
     assert_preserves_semantics(matmul(7, 9, 11), kernel(4, 4, 6, 2, 3))
 
@@ -99,7 +118,7 @@ def test_parallel_loops_only_when_threads_is_zero():
     assert "scf.parallel" not in ops(sequential)
 
 
-@pytest.mark.parametrize("elt", ["i32", "f64"])
+@pytest.mark.parametrize("elt", ["i32", "f64", "i8"])
 def test_other_element_types_are_left_alone(elt):
     module = apply(parse(matmul(4, 4, 4, elt)), "cpu-matmul-kernel")
     assert "linalg.matmul" in ops(module)

@@ -108,6 +108,10 @@ def test_loop_level_programs_are_not_lowered_again() -> None:
     assert not is_tensor_level(module)
 
 
-def test_threads_option_is_refused() -> None:
-    with pytest.raises(Exception, match="threads=2 cannot be put in the IR"):
-        apply(parse((MODELS / "mlp.mlir").read_text()), "cpu-pipeline{threads=2}")
+def test_threads_option_sets_every_parallel_loop() -> None:
+    """`threads=2` reaches each OpenMP loop as num_threads(2), and the numbers hold."""
+    text = (MODELS / "mlp.mlir").read_text()
+    lowered = apply(parse(text), "cpu-pipeline{threads=2}")
+    pragmas = [line for line in emit_module(lowered).splitlines() if "omp parallel for" in line]
+    assert pragmas and all("num_threads(2)" in line for line in pragmas)
+    _compare(parse(text), lowered)

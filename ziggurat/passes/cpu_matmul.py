@@ -1,4 +1,5 @@
-"""`cpu-matmul-kernel`: f32 and i8xi8->i32 `linalg.matmul` on memrefs as a packed, register-blocked GEMM.
+"""`cpu-matmul-kernel`: f32 and i8xi8->i32 `linalg.matmul` on memrefs as a packed,
+register-blocked GEMM.
 
 The GotoBLAS/BLIS structure, written with `scf`, `memref`, `arith` and `math` ops that
 every CPU target prints:
@@ -16,8 +17,8 @@ every CPU target prints:
 Panels are zero-padded to mr/nr, so the micro-kernel always runs full mr x nr tiles with
 constant trip counts (the C compiler unrolls and vectorises it); ragged edges cost only
 padding. i8 operands are sign-extended to i32 while packing, so the kernel is the same
-loop nest on i32 (multiply, add; wrapping). Other element types, tensor operands and matmuls with custom indexing maps are
-left for the ordinary lowering.
+loop nest on i32 (multiply, add; wrapping). Other element types, tensor operands and
+matmuls with custom indexing maps are left for the ordinary lowering.
 """
 
 from __future__ import annotations
@@ -315,7 +316,7 @@ class _MatmulToKernel(RewritePattern):
 
 @dataclass(frozen=True)
 class CpuMatmulKernelPass(ModulePass):
-    """Rewrite f32 and i8xi8->i32 linalg.matmul on memrefs into a packed, register-blocked GEMM loop nest.
+    """Rewrite f32 and i8xi8->i32 linalg.matmul on memrefs as a packed, register-blocked GEMM.
 
     mc/kc/nc: cache blocks of M, K, N; mr x nr: the register tile (accumulators);
     threads: 0 runs the packing and M-block loops as `scf.parallel` (OpenMP's thread

@@ -127,12 +127,16 @@ class MapToDevicePass(ModulePass):
     """The target kind (`cpu`; `cuda` and `mxu` are designed, not yet mapped)."""
     simd: bool = False
     """Map the innermost unit-step dimension of innermost bands to `simd` (cpu)."""
+    num_threads: int = 0
+    """Threads of each launch (the target's `num_threads` option); 0 leaves it to run time."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.target not in TARGETS:
             raise CompileError(
                 f"unknown target '{self.target}', expected one of: " + ", ".join(TARGETS)
             )
+        if self.num_threads < 0:
+            raise CompileError(f"num_threads must be positive or 0, got {self.num_threads}")
         if self.target not in MAPPED_TARGETS:
             raise CompileError(
                 f"mapping to target '{self.target}' is not implemented yet "
@@ -148,7 +152,8 @@ class MapToDevicePass(ModulePass):
         block = root.parent_block()
         assert block is not None
         body = Block()
-        launch = LaunchOp(TargetAttr(self.target), Region(body))
+        options = {"num_threads": self.num_threads} if self.num_threads else {}
+        launch = LaunchOp(TargetAttr(self.target, options), Region(body))
         block.insert_op_before(launch, root)
         root.detach()
         body.add_ops([root, YieldOp()])

@@ -64,13 +64,13 @@ class LowerToLoopsPass(PipelinePass):
 
 @dataclass(frozen=True)
 class CpuPipelinePass(PipelinePass):
-    """Tensor programs to C-ready IR: tiled affine loops on OpenMP threads and SIMD lanes.
+    """Tensor programs to C-ready IR: packed matmul kernels, tiled loops on OpenMP threads.
 
-    `lower-to-affine`, `affine-loop-tile{tile-sizes}`, `affine-parallelize`,
-    `map-to-device{target=cpu simd}`, `convert-device-to-cpu`, `canonicalize`, `cse`.
-    The thread count is not part of the IR (map-to-device has no option for it):
-    it is chosen when the code runs (`OMP_NUM_THREADS`, or the c executor's
-    `threads`), so `threads` is refused unless it is 0 (OpenMP's default).
+    `ziggurat-bufferize`, `cpu-matmul-kernel` (f32 and int8 matmuls become packed,
+    register-blocked kernels), `convert-linalg-to-affine-loops`, `canonicalize`,
+    `cse`, `affine-loop-tile{tile-sizes}`, `affine-parallelize`,
+    `map-to-device{target=cpu simd num_threads=threads}`, `convert-device-to-cpu`,
+    `canonicalize`, `cse`.
     """
 
     name = "cpu-pipeline"
@@ -78,29 +78,28 @@ class CpuPipelinePass(PipelinePass):
     tile_sizes: tuple[int, ...] = (32, 32, 32)
     """Tile sizes of each perfect loop band, outermost first (0: that loop is not tiled)."""
     threads: int = 0
-    """Reserved: must be 0; set the thread count at run time (see above)."""
+    """OpenMP threads of each parallel loop nest; 0 leaves it to OMP_NUM_THREADS."""
     simd: bool = True
     """Run the innermost unit-step parallel loop of each band in SIMD lanes (`omp simd`)."""
-
-    def __post_init__(self) -> None:
-        if self.threads != 0:
-            raise ValueError(
-                f"threads={self.threads} cannot be put in the IR (map-to-device has no "
-                "thread-count option); leave threads=0 and set the count when the code "
-                "runs: OMP_NUM_THREADS, or the c executor's threads"
-            )
 
     def passes(self) -> list[ModulePass]:
         from ziggurat.passes.affine_loop_tile import AffineLoopTilePass
         from ziggurat.passes.affine_parallelize import AffineParallelizePass
+        from ziggurat.passes.bufferize import BufferizePass
+        from ziggurat.passes.cpu_matmul import CpuMatmulKernelPass
         from ziggurat.passes.device_to_cpu import ConvertDeviceToCpuPass
+        from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
         from ziggurat.passes.map_to_device import MapToDevicePass
 
         return [
-            *LowerToAffinePass().passes(),
+            BufferizePass(),
+            CpuMatmulKernelPass(),
+            ConvertLinalgToAffineLoopsPass(),
+            CanonicalizePass(),
+            CommonSubexpressionElimination(),
             AffineLoopTilePass(tile_sizes=tuple(self.tile_sizes)),
             AffineParallelizePass(),
-            MapToDevicePass(target="cpu", simd=self.simd),
+            MapToDevicePass(target="cpu", simd=self.simd, num_threads=self.threads),
             ConvertDeviceToCpuPass(),
             CanonicalizePass(),
             CommonSubexpressionElimination(),
