@@ -103,6 +103,7 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "map-to-device": _pass("map_to_device", "MapToDevicePass"),
     "convert-device-to-cpu": _pass("device_to_cpu", "ConvertDeviceToCpuPass"),
     "cpu-matmul-kernel": _pass("cpu_matmul", "CpuMatmulKernelPass"),
+    "cpu-conv-to-matmul": _pass("cpu_conv", "CpuConvToMatmulPass"),
     "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),
     "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
     "cpu-pipeline": _pass("pipelines", "CpuPipelinePass"),

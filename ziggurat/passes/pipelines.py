@@ -66,7 +66,9 @@ class LowerToLoopsPass(PipelinePass):
 class CpuPipelinePass(PipelinePass):
     """Tensor programs to C-ready IR: packed matmul kernels, tiled loops on OpenMP threads.
 
-    `ziggurat-bufferize`, `cpu-matmul-kernel` (f32 and int8 matmuls become packed,
+    `linalg-fuse-elementwise` (elementwise chains become one loop nest; a bias add
+    moves into its matmul's or convolution's init), `ziggurat-bufferize`,
+    `cpu-matmul-kernel` (f32 and int8 matmuls become packed,
     register-blocked kernels), `convert-linalg-to-affine-loops`, `canonicalize`,
     `cse`, `affine-loop-tile{tile-sizes}`, `affine-parallelize`,
     `map-to-device{target=cpu simd num_threads=threads}`, `convert-device-to-cpu`,
@@ -88,10 +90,12 @@ class CpuPipelinePass(PipelinePass):
         from ziggurat.passes.bufferize import BufferizePass
         from ziggurat.passes.cpu_matmul import CpuMatmulKernelPass
         from ziggurat.passes.device_to_cpu import ConvertDeviceToCpuPass
+        from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
         from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
         from ziggurat.passes.map_to_device import MapToDevicePass
 
         return [
+            LinalgFuseElementwisePass(),
             BufferizePass(),
             CpuMatmulKernelPass(),
             ConvertLinalgToAffineLoopsPass(),
