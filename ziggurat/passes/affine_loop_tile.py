@@ -63,6 +63,8 @@ class AffineLoopTilePass(ModulePass):
 
     tile_sizes: tuple[int, ...] = ()
     tile_size: int = DEFAULT_TILE_SIZE
+    skip_illegal: bool = False
+    """Leave a band whose dependences forbid tiling as it is, instead of stopping."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         sizes = tuple(self.tile_sizes)
@@ -77,7 +79,11 @@ class AffineLoopTilePass(ModulePass):
                 (sizes[k] if k < len(sizes) else 0) if sizes else self.tile_size
                 for k in range(len(band))
             ]
-            tile_band(band, band_sizes)
+            try:
+                tile_band(band, band_sizes)
+            except TilingIllegal:
+                if not self.skip_illegal:
+                    raise
 
 
 def tile_band(band: Sequence[xaffine.ForOp], sizes: Sequence[int]) -> list[ForOp]:
@@ -130,12 +136,16 @@ def tile_band(band: Sequence[xaffine.ForOp], sizes: Sequence[int]) -> list[ForOp
     return new_loops
 
 
+class TilingIllegal(CompileError):
+    """A dependence of the band runs backwards in a loop that would be tiled."""
+
+
 def _check_permutable(band: Sequence[xaffine.ForOp], tiled: Sequence[int]) -> None:
     """Refuse a band with a dependence that runs backwards in a tiled loop."""
     for dep in dependences(band):
         for signs in dep.carried_vectors():
             if any(signs[k] < 0 for k in tiled):
-                raise CompileError(
+                raise TilingIllegal(
                     f"cannot tile '{band[0].name}': the dependence {dep.describe()} has "
                     f"direction {format_vector(signs)}, negative in a tiled loop, so a later "
                     "tile would need a result of an earlier one; give that loop tile size 0 "

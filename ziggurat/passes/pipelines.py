@@ -68,9 +68,10 @@ class CpuPipelinePass(PipelinePass):
 
     `linalg-fuse-elementwise` (elementwise chains become one loop nest; a bias add
     moves into its matmul's or convolution's init), `ziggurat-bufferize`,
+    `cpu-conv-to-matmul` (NHWC/HWCF convolutions become im2col + matmul),
     `cpu-matmul-kernel` (f32 and int8 matmuls become packed,
     register-blocked kernels), `convert-linalg-to-affine-loops`, `canonicalize`,
-    `cse`, `affine-loop-tile{tile-sizes}`, `affine-parallelize`,
+    `cse`, `affine-loop-tile{tile-sizes skip-illegal=true}`, `affine-parallelize`,
     `map-to-device{target=cpu simd num_threads=threads}`, `convert-device-to-cpu`,
     `canonicalize`, `cse`.
     """
@@ -88,6 +89,7 @@ class CpuPipelinePass(PipelinePass):
         from ziggurat.passes.affine_loop_tile import AffineLoopTilePass
         from ziggurat.passes.affine_parallelize import AffineParallelizePass
         from ziggurat.passes.bufferize import BufferizePass
+        from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
         from ziggurat.passes.cpu_matmul import CpuMatmulKernelPass
         from ziggurat.passes.device_to_cpu import ConvertDeviceToCpuPass
         from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
@@ -97,11 +99,12 @@ class CpuPipelinePass(PipelinePass):
         return [
             LinalgFuseElementwisePass(),
             BufferizePass(),
+            CpuConvToMatmulPass(),
             CpuMatmulKernelPass(),
             ConvertLinalgToAffineLoopsPass(),
             CanonicalizePass(),
             CommonSubexpressionElimination(),
-            AffineLoopTilePass(tile_sizes=tuple(self.tile_sizes)),
+            AffineLoopTilePass(tile_sizes=tuple(self.tile_sizes), skip_illegal=True),
             AffineParallelizePass(),
             MapToDevicePass(target="cpu", simd=self.simd, num_threads=self.threads),
             ConvertDeviceToCpuPass(),
