@@ -29,6 +29,8 @@ test: lint unit lit sanitize
 
 bench:
 	$(BIN)/python bench/opt_throughput.py
+	$(BIN)/python bench/compile_time.py
+	$(BIN)/python bench/cpu_matmul.py
 
 # Compile the example models to C, run them, check them against ref.
 demo: $(BIN)/ziggurat-run
