@@ -13,12 +13,17 @@ every CPU target prints:
             acc[mr][nr] = 0                      a local array: registers after unrolling
             for p in 0..kb: acc[i][j] = fma(Ap[.][p][i], Bp[.][p][j], acc[i][j])
             C[ic+ir+i][jc+jr+j] += acc[i][j]     only the rows/columns that exist
+                                                 (then the fused epilogue, last K block only)
 
 Panels are zero-padded to mr/nr, so the micro-kernel always runs full mr x nr tiles with
 constant trip counts (the C compiler unrolls and vectorises it); ragged edges cost only
 padding. i8 operands are sign-extended to i32 while packing, so the kernel is the same
 loop nest on i32 (multiply, add; wrapping). Other element types, tensor operands and
 matmuls with custom indexing maps are left for the ordinary lowering.
+
+Epilogue fusion: an elementwise `linalg.generic` right after the matmul that rewrites C in
+place (ReLU, a per-column bias, ...) is applied in the write-back of the last K block, when
+each element of C is final and written exactly once, instead of in a second pass over C.
 """
 
 from __future__ import annotations
@@ -40,7 +45,10 @@ from xdsl.dialects.builtin import (
     f32,
     i32,
 )
-from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.dialects.linalg.attrs import IteratorType
+from xdsl.dialects.linalg.ops import GenericOp
+from xdsl.ir import Attribute, Block, Operation, OpResult, Region, SSAValue
+from xdsl.ir.affine import AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -157,8 +165,106 @@ def _arithmetic(a: SSAValue, b: SSAValue, c: SSAValue) -> Arithmetic | None:
     return None
 
 
-def _emit_gemm(a: SSAValue, b: SSAValue, c: SSAValue, blk: Blocking, ar: Arithmetic) -> None:
-    """The blocked loop nest for C += A * B, built at the current implicit insertion point."""
+@dataclass(frozen=True)
+class Epilogue:
+    """An elementwise `linalg.generic` on C, to apply to each element of C once it is final.
+
+    `sources` has one entry per body argument: None for an element of C (an input or the
+    output that is C itself), else a rank-1 memref and the C dimension (0 row, 1 column)
+    that indexes it (a per-row or per-column vector, read-only).
+    """
+
+    generic: GenericOp
+    sources: tuple[tuple[SSAValue, int] | None, ...]
+
+    def apply(self, value: SSAValue, row: SSAValue, col: SSAValue) -> SSAValue:
+        """The body's result for C's element `value` at (row, col), built in place."""
+        body = self.generic.body.block
+        mapping: dict[SSAValue, SSAValue] = {}
+        for arg, source in zip(body.args, self.sources, strict=True):
+            if source is None:
+                mapping[arg] = value
+            else:
+                vector, dim = source
+                mapping[arg] = memref.LoadOp.get(vector, [(row, col)[dim]]).res
+        result = value
+        for op in body.ops:
+            if op is body.last_op:
+                result = mapping.get(op.operands[0], op.operands[0])
+                break
+            op.clone(value_mapper=mapping)  # inserted by the implicit builder
+        return result
+
+
+_IDENTITY = AffineMap.identity(2)
+_VIEW_FREE = {"memref.alloc", "memref.alloca", "memref.get_global"}
+
+
+def _epilogue(matmul: MatmulOp, c: SSAValue) -> Epilogue | None:
+    """The generic right after `matmul` if it can run in the write-back, else None.
+
+    It must be all-parallel on memrefs with C as its only output and every C operand
+    through the identity map, its other inputs rank-1 vectors indexed by d0 or d1 (not
+    views, which could alias C), and a body of pure scalar arith/math ops.
+    """
+    op = matmul.next_op
+    if not isinstance(op, GenericOp) or op.res or tuple(op.outputs) != (c,):
+        return None
+    if any(kind.data != IteratorType.PARALLEL for kind in op.iterator_types):
+        return None
+    maps = [m.data for m in op.indexing_maps]
+    elt = c.type.element_type  # pyright: ignore
+    sources: list[tuple[SSAValue, int] | None] = []
+    for operand, amap in zip([*op.inputs, *op.outputs], maps, strict=True):
+        if operand is c:
+            if amap != _IDENTITY:
+                return None
+            sources.append(None)
+            continue
+        ty = operand.type
+        if not isinstance(ty, MemRefType) or ty.get_num_dims() != 1 or amap.num_dims != 2:
+            return None
+        if len(amap.results) != 1 or not isinstance(amap.results[0], AffineDimExpr):
+            return None
+        producer = operand.op.name if isinstance(operand, OpResult) else ""
+        if producer.startswith("memref.") and producer not in _VIEW_FREE:
+            return None
+        sources.append((operand, amap.results[0].position))
+    body = op.body.block
+    if any(arg.type != elt for arg, s in zip(body.args, sources, strict=True) if s is None):
+        return None
+    for inner in body.ops:
+        if inner is body.last_op:
+            if inner.name != "linalg.yield" or [v.type for v in inner.operands] != [elt]:
+                return None
+        elif inner.name.split(".")[0] not in ("arith", "math") or inner.regions:
+            return None
+    return Epilogue(op, tuple(sources))
+
+
+def _if(cond: SSAValue, then: Callable[[], None], otherwise: Callable[[], None] | None) -> None:
+    """An `scf.if` without results (the C target prints it as a plain `if`)."""
+    regions: list[Region] = []
+    for body in (then, otherwise):
+        block = Block()
+        if body is not None:
+            with ImplicitBuilder(block):
+                body()
+                scf.YieldOp()
+        regions.append(Region(block) if body is not None else Region())
+    scf.IfOp(cond, [], regions[0], regions[1])
+
+
+def _emit_gemm(
+    a: SSAValue,
+    b: SSAValue,
+    c: SSAValue,
+    blk: Blocking,
+    ar: Arithmetic,
+    epilogue: Epilogue | None = None,
+) -> None:
+    """The blocked loop nest for C += A * B, built at the current implicit insertion point;
+    then `epilogue` on each element of C (in the last K block's write-back)."""
     zero_i, one = _index(0), _index(1)
     zero_f = ar.zero()
     m = memref.DimOp(c, zero_i).result
@@ -209,7 +315,7 @@ def _emit_gemm(a: SSAValue, b: SSAValue, c: SSAValue, blk: Blocking, ar: Arithme
 
         _for(zero_i, mb, mr, panel_loop)
 
-    def micro_tile(ap, ic, jc, mb, nb, kb, jr, ir) -> None:
+    def micro_tile(ap, ic, jc, mb, nb, kb, last, jr, ir) -> None:
         a_panel, b_panel = _div(ir, mr), _div(jr, nr)
         rows, cols = _min(mr, _sub(mb, ir)), _min(nr, _sub(nb, jr))
         acc = memref.AllocaOp.get(ar.acc, shape=[blk.mr, blk.nr]).memref
@@ -237,17 +343,27 @@ def _emit_gemm(a: SSAValue, b: SSAValue, c: SSAValue, blk: Blocking, ar: Arithme
         _for(zero_i, kb, one, step)
         row0, col0 = _add(ic, ir), _add(jc, jr)
 
-        def write_row(i: SSAValue) -> None:
-            def write(j: SSAValue) -> None:
-                at = [_add(row0, i), _add(col0, j)]
-                total = ar.add(memref.LoadOp.get(c, at).res, memref.LoadOp.get(acc, [i, j]).res)
-                memref.StoreOp.get(total, c, at)
+        def write_back(fused: bool) -> None:
+            def write_row(i: SSAValue) -> None:
+                def write(j: SSAValue) -> None:
+                    at = [_add(row0, i), _add(col0, j)]
+                    old = memref.LoadOp.get(c, at).res
+                    total = ar.add(old, memref.LoadOp.get(acc, [i, j]).res)
+                    if fused:
+                        assert epilogue is not None
+                        total = epilogue.apply(total, *at)
+                    memref.StoreOp.get(total, c, at)
 
-            _for(zero_i, cols, one, write)
+                _for(zero_i, cols, one, write)
 
-        _for(zero_i, rows, one, write_row)
+            _for(zero_i, rows, one, write_row)
 
-    def m_block(jc, pc, nb, kb, ic) -> None:
+        if last is None:
+            write_back(False)
+        else:
+            _if(last, lambda: write_back(True), lambda: write_back(False))
+
+    def m_block(jc, pc, nb, kb, last, ic) -> None:
         mb = _min(mc, _sub(m, ic))
         ap = memref.AllocOp([], [], ap_type).memref
         ap.name_hint = "packed_a"
@@ -256,14 +372,20 @@ def _emit_gemm(a: SSAValue, b: SSAValue, c: SSAValue, blk: Blocking, ar: Arithme
             zero_i,
             nb,
             nr,
-            lambda jr: _for(zero_i, mb, mr, lambda ir: micro_tile(ap, ic, jc, mb, nb, kb, jr, ir)),
+            lambda jr: _for(
+                zero_i, mb, mr, lambda ir: micro_tile(ap, ic, jc, mb, nb, kb, last, jr, ir)
+            ),
         )
         memref.DeallocOp.get(ap)
 
     def k_block(jc: SSAValue, nb: SSAValue, pc: SSAValue) -> None:
         kb = _min(kc, _sub(k, pc))
+        last = None
+        if epilogue is not None:
+            last = arith.CmpiOp(_add(pc, kc), k, "sge").result
+            last.name_hint = "last_k"
         _parallel(zero_i, nb, nr, lambda jr: pack_b(jc, pc, nb, kb, jr), blk.parallel)
-        _parallel(zero_i, m, mc, lambda ic: m_block(jc, pc, nb, kb, ic), blk.parallel)
+        _parallel(zero_i, m, mc, lambda ic: m_block(jc, pc, nb, kb, last, ic), blk.parallel)
 
     def n_block(jc: SSAValue) -> None:
         nb = _min(nc, _sub(n, jc))
@@ -271,6 +393,17 @@ def _emit_gemm(a: SSAValue, b: SSAValue, c: SSAValue, blk: Blocking, ar: Arithme
 
     _for(zero_i, n, nc, n_block)
     memref.DeallocOp.get(bp)
+    if epilogue is not None and _static(a, 1) is None:
+        # K = 0 runs no K block, so C is final already: apply the epilogue on its own.
+        def whole(i: SSAValue) -> None:
+            def element(j: SSAValue) -> None:
+                value = memref.LoadOp.get(c, [i, j]).res
+                memref.StoreOp.get(epilogue.apply(value, i, j), c, [i, j])
+
+            _for(zero_i, n, one, element)
+
+        no_k = arith.CmpiOp(k, zero_i, "eq").result
+        _if(no_k, lambda: _for(zero_i, m, one, whole), None)
 
 
 def _clamp(block: int, extent: int | None, multiple: int) -> int:
@@ -289,6 +422,7 @@ def _static(value: SSAValue, dim: int) -> int | None:
 @dataclass
 class _MatmulToKernel(RewritePattern):
     blocking: Blocking
+    fuse_epilogue: bool
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: MatmulOp, rewriter: PatternRewriter) -> None:
@@ -304,13 +438,17 @@ class _MatmulToKernel(RewritePattern):
         mc = _clamp(blk.mc, m, blk.mr)
         nc = _clamp(blk.nc, n, blk.nr)
         kc = _clamp(blk.kc, k, 1)
+        epilogue = _epilogue(op, c) if self.fuse_epilogue and k != 0 else None
         block = Block()
         with ImplicitBuilder(block):
-            _emit_gemm(a, b, c, Blocking(mc, kc, nc, blk.mr, blk.nr, blk.parallel), ar)
+            blocking = Blocking(mc, kc, nc, blk.mr, blk.nr, blk.parallel)
+            _emit_gemm(a, b, c, blocking, ar, epilogue)
         ops: list[Operation] = list(block.ops)
         for o in ops:
             o.detach()
         rewriter.insert(ops, InsertPoint.before(op))
+        if epilogue is not None:
+            rewriter.erase(epilogue.generic)
         rewriter.erase(op)
 
 
@@ -320,7 +458,8 @@ class CpuMatmulKernelPass(ModulePass):
 
     mc/kc/nc: cache blocks of M, K, N; mr x nr: the register tile (accumulators);
     threads: 0 runs the packing and M-block loops as `scf.parallel` (OpenMP's thread
-    count), 1 keeps every loop sequential.
+    count), 1 keeps every loop sequential; fuse-epilogue: apply an elementwise
+    `linalg.generic` that follows the matmul on C in the last K block's write-back.
     """
 
     name = "cpu-matmul-kernel"
@@ -331,6 +470,7 @@ class CpuMatmulKernelPass(ModulePass):
     mr: int = 8
     nr: int = 32
     threads: int = 0
+    fuse_epilogue: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for opt in ("mc", "kc", "nc", "mr", "nr"):
@@ -344,4 +484,6 @@ class CpuMatmulKernelPass(ModulePass):
         if self.mc % self.mr or self.nc % self.nr:
             raise CompileError("'mc' must be a multiple of 'mr' and 'nc' of 'nr'", op)
         blocking = Blocking(self.mc, self.kc, self.nc, self.mr, self.nr, self.threads != 1)
-        PatternRewriteWalker(_MatmulToKernel(blocking), apply_recursively=False).rewrite_module(op)
+        PatternRewriteWalker(
+            _MatmulToKernel(blocking, self.fuse_epilogue), apply_recursively=False
+        ).rewrite_module(op)
