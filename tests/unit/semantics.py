@@ -86,3 +86,15 @@ def assert_preserves_semantics(
     got = run_with_effects(module, args, entry)
     assert_close(got, want, rtol, atol)
     return module
+
+
+def assert_c_matches_ref(
+    module: ModuleOp, lowered: ModuleOp, threads: int | None = None, seed: int = 0
+) -> None:
+    """The ref executor's results for `module` equal those of `lowered` compiled to C."""
+    from ziggurat.targets.c.call import compile_module
+
+    args = random_inputs(module, seed=seed)
+    want = run(module, args)
+    got = compile_module(lowered, threads=threads)([a.copy() for a in args])
+    assert_close(got, want, rtol=1e-4, atol=1e-5)

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from semantics import apply, assert_preserves_semantics, parse
+from semantics import apply, assert_c_matches_ref, assert_preserves_semantics, parse
 
 from ziggurat.targets.c.call import compile_module
 from ziggurat.targets.c.module_emit import emit_module
-from ziggurat.targets.ref import random_inputs, run_function
+from ziggurat.targets.ref import run_function
 
 MODELS = Path(__file__).parents[2] / "examples" / "models"
 
@@ -68,20 +68,6 @@ SHAPES = st.fixed_dictionaries(
 )
 
 
-def _compare(tensor_module, lowered, threads: int = 2) -> None:
-    """The ref result of the tensor program equals the C result of `lowered`."""
-    args = random_inputs(tensor_module)
-    want = run_function(tensor_module, [a.copy() for a in args])
-    got = compile_module(lowered, threads=threads)([a.copy() for a in args])
-    assert len(got) == len(want)
-    for w, g in zip(want, got, strict=True):
-        assert w.shape == g.shape and w.dtype == g.dtype
-        if np.issubdtype(w.dtype, np.floating):
-            np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
-        else:
-            np.testing.assert_array_equal(g, w)
-
-
 def _rewritten(text: str) -> str:
     return str(apply(parse(text), "cpu-conv-to-matmul"))
 
@@ -109,14 +95,14 @@ def test_c_pipeline_matches_ref_f32(shape: dict) -> None:
     text = conv_text(TENSOR_CONV, shape)
     lowered = apply(parse(text), "cpu-pipeline")
     assert "fmaf" in emit_module(lowered)  # the packed kernel ran, not a conv loop nest
-    _compare(parse(text), lowered)
+    assert_c_matches_ref(parse(text), lowered, threads=2)
 
 
 @settings(max_examples=5, deadline=None)
 @given(SHAPES)
 def test_c_pipeline_matches_ref_i8_exactly(shape: dict) -> None:
     text = conv_text(TENSOR_CONV, shape, "i8", "i32")
-    _compare(parse(text), apply(parse(text), "cpu-pipeline"))
+    assert_c_matches_ref(parse(text), apply(parse(text), "cpu-pipeline"), threads=2)
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -126,7 +112,7 @@ def test_conv_relu_model(threads: int) -> None:
     assert "linalg.matmul" in _rewritten(bufferized)
     lowered = apply(parse(text), "cpu-pipeline")
     assert "fmaf" in emit_module(lowered)
-    _compare(parse(text), lowered, threads)
+    assert_c_matches_ref(parse(text), lowered, threads)
 
 
 def test_resnet_like_i8_conv_is_exact() -> None:

@@ -8,27 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from semantics import apply, parse
+from semantics import apply, assert_c_matches_ref, parse
 
-from ziggurat.targets.c.call import CExecutor, compile_module, is_tensor_level
+from ziggurat.targets.c.call import CExecutor, is_tensor_level
 from ziggurat.targets.c.module_emit import emit_module
 from ziggurat.targets.ref import random_inputs, run_function
 
 MODELS = Path(__file__).parents[2] / "examples" / "models"
-
-
-def _compare(tensor_module, lowered, threads: int | None = None) -> None:
-    """The ref result of the tensor program equals the C result of `lowered`."""
-    args = random_inputs(tensor_module)
-    want = run_function(tensor_module, [a.copy() for a in args])
-    got = compile_module(lowered, threads=threads)([a.copy() for a in args])
-    assert len(got) == len(want)
-    for w, g in zip(want, got, strict=True):
-        assert w.shape == g.shape and w.dtype == g.dtype
-        if np.issubdtype(w.dtype, np.floating):
-            np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
-        else:
-            np.testing.assert_array_equal(g, w)
 
 
 FLOAT_MODELS = ["mlp", "conv_relu", "attention"]
@@ -45,7 +31,7 @@ def test_models_match_ref(model: str, options: str, threads: int) -> None:
     c = emit_module(lowered)
     assert "#pragma omp parallel for collapse(" in c
     assert ("#pragma omp simd" in c) == ("simd=false" not in options)
-    _compare(parse(text), lowered, threads)
+    assert_c_matches_ref(parse(text), lowered, threads)
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -53,7 +39,7 @@ def test_int8_matmul_untiled_is_exact(threads: int) -> None:
     text = (MODELS / "int8_matmul.mlir").read_text()
     lowered = apply(parse(text), "cpu-pipeline{tile-sizes=0}")
     assert "#pragma omp parallel for collapse(1)" in emit_module(lowered)
-    _compare(parse(text), lowered, threads)
+    assert_c_matches_ref(parse(text), lowered, threads)
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -62,7 +48,7 @@ def test_int8_matmul_default_tiles(threads: int) -> None:
     text = (MODELS / "int8_matmul.mlir").read_text()
     lowered = apply(parse(text), "cpu-pipeline")
     assert "#pragma omp parallel for collapse(2)" in emit_module(lowered)
-    _compare(parse(text), lowered, threads)
+    assert_c_matches_ref(parse(text), lowered, threads)
 
 
 MATMUL = """
@@ -88,7 +74,7 @@ def test_random_shape_matmul(m: int, k: int, n: int, tiles: list[int], simd: boo
     text = MATMUL.format(m=m, k=k, n=n)
     sizes = ",".join(map(str, tiles))
     lowered = apply(parse(text), f"cpu-pipeline{{tile-sizes={sizes} simd={str(simd).lower()}}}")
-    _compare(parse(text), lowered, threads=2)
+    assert_c_matches_ref(parse(text), lowered, threads=2)
 
 
 def test_c_executor_lowers_tensor_programs_itself() -> None:
@@ -114,4 +100,4 @@ def test_threads_option_sets_every_parallel_loop() -> None:
     lowered = apply(parse(text), "cpu-pipeline{threads=2}")
     pragmas = [line for line in emit_module(lowered).splitlines() if "omp parallel for" in line]
     assert pragmas and all("num_threads(2)" in line for line in pragmas)
-    _compare(parse(text), lowered)
+    assert_c_matches_ref(parse(text), lowered)
