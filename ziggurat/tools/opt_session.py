@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 import time
@@ -90,8 +91,17 @@ class OptSession:
 
     def compile_chunk(self, text: str, name: str, line_offset: int) -> str:
         start = time.perf_counter()
-        module = parse_source(self.ctx, text, name, line_offset)
+        # Parsing builds a large graph of live objects and almost no garbage: the
+        # cycle collector would only walk it again and again. Once parsed, the
+        # module lives until the process ends, so it is frozen out of later
+        # collections (passes still have their garbage collected).
+        gc.disable()
+        try:
+            module = parse_source(self.ctx, text, name, line_offset)
+        finally:
+            gc.enable()
         verify_module(module)
+        gc.freeze()
         self.timings.append(("Parser", time.perf_counter() - start))
         dump: Callable[[ModulePass, ModuleOp], None] | None = None
         if self.args.print_ir_after_all:
