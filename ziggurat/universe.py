@@ -137,6 +137,7 @@ def _target(module: str, cls: str) -> Callable[[], type[Target]]:
 _DIALECTS: dict[str, Callable[[], Dialect]] = {
     "device": _dialect("device", "Device"),
     "cpu": _dialect("cpu", "Cpu"),
+    "mxu": _dialect("mxu", "Mxu"),
 }
 
 _TARGETS: dict[str, Callable[[], type[Target]]] = {

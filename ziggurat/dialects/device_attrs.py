@@ -48,6 +48,8 @@ class TargetInfo:
     dims: tuple[str, ...]
     unique_dims: bool
     """Whether a hardware dimension may index at most one loop dimension of a nest."""
+    may_be_zero: tuple[str, ...] = ()
+    """Options for which 0 is meaningful (the others must be positive)."""
 
 
 TARGETS: dict[str, TargetInfo] = {
@@ -72,10 +74,23 @@ TARGETS: dict[str, TargetInfo] = {
         unique_dims=True,
     ),
     "mxu": TargetInfo(
-        options=("rows", "cols", "scratchpad_kib", "accumulator_kib"),
+        # The fields of ziggurat.hardware.mxu_config.MxuConfig (booleans as 0 or 1).
+        options=(
+            "rows",
+            "cols",
+            "scratchpad_kib",
+            "accumulator_kib",
+            "dram_mib",
+            "dma_bytes_per_cycle",
+            "dma_latency",
+            "weight_load_cycles",
+            "double_buffer_weights",
+            "activation_latency",
+        ),
         memory_spaces=("host", "global", "scratchpad", "accumulator"),
         dims=("sequential", "mxu_row", "mxu_col"),
         unique_dims=True,
+        may_be_zero=("dma_latency", "weight_load_cycles", "double_buffer_weights"),
     ),
 }
 
@@ -145,7 +160,10 @@ class TargetAttr(ParametrizedAttribute):
                     f"target '{kind}' has no option '{option}', expected one of: "
                     + ", ".join(info.options)
                 )
-            if not isinstance(value, IntegerAttr) or value.value.data <= 0:
+            if option in info.may_be_zero:
+                if not isinstance(value, IntegerAttr) or value.value.data < 0:
+                    raise VerifyException(f"target option '{option}' must be an integer >= 0")
+            elif not isinstance(value, IntegerAttr) or value.value.data <= 0:
                 raise VerifyException(f"target option '{option}' must be a positive integer")
 
 
