@@ -3,8 +3,9 @@
 A trace JSON needs a browser (chrome://tracing, Perfetto) to look at; a PNG
 can go straight into a report or a README. One horizontal lane per track
 (`pid`, `tid`), one rectangle per complete ("X") event, coloured by the
-event's `cat` (or the first word of its name) with a legend of coloured
-squares, lane names and a cycle axis in a built-in 5 x 7 bitmap font.
+first word of the event's name (the mnemonic, for the simulator's traces:
+a lane is a unit, so its category would repeat the lane), with a legend of
+coloured squares, lane names and a cycle axis in a built-in 5 x 7 bitmap font.
 
 Only numpy, zlib and struct are used, so rendering works wherever the
 simulator does. The PNG is 8-bit RGB, one IDAT chunk of zlib-compressed
@@ -178,9 +179,7 @@ def encode_png(image: np.ndarray) -> bytes:
 
 
 def _colour_key(event: Mapping[str, Any]) -> str:
-    category = event.get("cat")
-    if category:
-        return str(category)
+    """The first word of the name: "matmul #3" and "matmul #4" share a colour."""
     words = str(event.get("name", "")).split()
     return words[0] if words else "event"
 
@@ -212,9 +211,15 @@ def render_timeline(
     """Draw the events into an (H, W, 3) uint8 image; return it and its layout."""
     events = list(trace_events)
     names: dict[tuple[Any, Any], str] = {}
+    sort_index: dict[tuple[Any, Any], float] = {}
     for e in events:
-        if e.get("ph") == "M" and e.get("name") == "thread_name":
-            names[(e.get("pid", 0), e.get("tid", 0))] = str(e.get("args", {}).get("name", ""))
+        if e.get("ph") != "M":
+            continue
+        track = (e.get("pid", 0), e.get("tid", 0))
+        if e.get("name") == "thread_name":
+            names[track] = str(e.get("args", {}).get("name", ""))
+        elif e.get("name") == "thread_sort_index":
+            sort_index[track] = float(e.get("args", {}).get("sort_index", 0))
     spans = [e for e in events if e.get("ph") == "X"]
     if not spans:
         raise ValueError("the trace has no complete ('X') events to draw")
@@ -222,7 +227,11 @@ def render_timeline(
         if "ts" not in e or float(e.get("dur", 0)) < 0:
             raise ValueError(f"event {e.get('name', '?')!r} needs a 'ts' and a 'dur' >= 0")
 
-    tracks = sorted({(e.get("pid", 0), e.get("tid", 0)) for e in spans}, key=_track_order)
+    # Named tracks get a lane even when idle, so traces of one machine line up.
+    tracks = sorted(
+        {(e.get("pid", 0), e.get("tid", 0)) for e in spans} | set(names),
+        key=lambda track: (sort_index.get(track, float("inf")), _track_order(track)),
+    )
     labels = [names.get(k) or f"tid {k[1]}" for k in tracks]
     keys: list[str] = []
     for e in spans:
@@ -301,8 +310,9 @@ def render_timeline_png(
 ) -> TimelineLayout:
     """Draw the trace's complete events as a timeline PNG at `path`; return the layout.
 
-    Lanes are the (pid, tid) tracks, named by "thread_name" metadata events
-    where the trace has them; times are the events' `ts`/`dur` units.
+    Lanes are the (pid, tid) tracks, named and ordered by "thread_name" and
+    "thread_sort_index" metadata events where the trace has them; times are
+    the events' `ts`/`dur` units.
     """
     image, layout = render_timeline(trace_events, width)
     Path(path).write_bytes(encode_png(image))
