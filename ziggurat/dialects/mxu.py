@@ -122,9 +122,15 @@ def _check_dram_operand(value: SSAValue, what: str) -> MemRefType:
 # --- The `<key = value, ...>` field syntax ----------------------------------------------
 
 
-def _parse_fields(parser: Parser) -> dict[str, int | str | list[str]]:
-    """`<key = 12, key = name, key = [a, b]>`: integers, keywords and keyword lists."""
-    values: dict[str, int | str | list[str]] = {}
+FieldValue = int | str | list[str]
+
+
+def _parse_fields(parser: Parser) -> dict[str, tuple[FieldValue, int, int]]:
+    """`<key = 12, key = name, key = [a, b]>`: integers, keywords and keyword lists.
+
+    Each value comes with its start and end position, for errors about it.
+    """
+    values: dict[str, tuple[FieldValue, int, int]] = {}
     if parser.parse_optional_punctuation("<") is None:
         return values
 
@@ -134,6 +140,7 @@ def _parse_fields(parser: Parser) -> dict[str, int | str | list[str]]:
         if key in values:
             parser.raise_error(f"field '{key}' is given twice", pos, parser.pos)
         parser.parse_punctuation("=")
+        start = parser.pos
         if parser.parse_optional_punctuation("[") is not None:
             items: list[str] = []
             if parser.parse_optional_punctuation("]") is None:
@@ -141,10 +148,11 @@ def _parse_fields(parser: Parser) -> dict[str, int | str | list[str]]:
                 while parser.parse_optional_punctuation(",") is not None:
                     items.append(parser.parse_identifier())
                 parser.parse_punctuation("]")
-            values[key] = items
+            values[key] = (items, start, parser.pos)
             return
-        number = parser.parse_optional_integer(allow_negative=True)
-        values[key] = number if number is not None else parser.parse_identifier()
+        number = parser.parse_optional_integer(allow_boolean=False, allow_negative=True)
+        value = number if number is not None else parser.parse_identifier()
+        values[key] = (value, start, parser.pos)
 
     one()
     while parser.parse_optional_punctuation(",") is not None:
@@ -161,22 +169,26 @@ def _print_fields(printer: Printer, items: Sequence[tuple[str, str]]) -> None:
 _ENUMS = {**isa.ENUM_FIELDS, "func": isa.Func}
 
 
-def _field_value(cls: type, name: str, raw: int | str | list[str], parser: Parser) -> object:
+def _field_value(name: str, parsed: tuple[FieldValue, int, int], parser: Parser) -> object:
     """A parsed field as the ISA dataclass wants it."""
+    raw, start, end = parsed
     enum = _ENUMS.get(name)
     if enum is not None:
         if not isinstance(raw, str) or raw.upper() not in enum.__members__:
             names = ", ".join(m.lower() for m in enum.__members__)
-            parser.raise_error(f"field '{name}' must be one of: {names}")
+            parser.raise_error(f"field '{name}' must be one of: {names}", start, end)
         return enum[raw.upper()]
     if name == "deps":
         if not isinstance(raw, list) or any(flag not in isa.Deps.FLAGS for flag in raw):
-            parser.raise_error("'deps' must be a list of: " + ", ".join(isa.Deps.FLAGS))
+            message = "'deps' must be a list of: " + ", ".join(isa.Deps.FLAGS)
+            parser.raise_error(message, start, end)
         return isa.Deps(**dict.fromkeys(raw, True))
-    if isinstance(raw, str) and raw in ("true", "false"):
+    if name in ("accumulate", "has_bias"):
+        if raw not in ("true", "false"):
+            parser.raise_error(f"field '{name}' must be true or false", start, end)
         return raw == "true"
     if not isinstance(raw, int):
-        parser.raise_error(f"field '{name}' of '{cls.__name__.lower()}' must be an integer")
+        parser.raise_error(f"field '{name}' must be an integer", start, end)
     return raw
 
 
@@ -258,7 +270,7 @@ class InstructionOp(IRDLOperation):
                     pos,
                     parser.pos,
                 )
-            kwargs[name] = _field_value(cls.ISA, name, value, parser)
+            kwargs[name] = _field_value(name, value, parser)
         try:
             instruction = cls.ISA(**kwargs)  # pyright: ignore[reportCallIssue]
         except TypeError as error:
@@ -475,12 +487,8 @@ class GemmOp(IRDLOperation):
         raw = _parse_fields(parser)
         kwargs: dict[str, object] = {}
         for key, value in raw.items():
-            if key == "func":
-                kwargs[key] = _field_value(isa.Activate, "func", value, parser)
-            elif key == "accumulate":
-                kwargs[key] = _field_value(isa.Matmul, "accumulate", value, parser)
-            elif key in ("scale", "shift") and isinstance(value, int):
-                kwargs[key] = value
+            if key in ("func", "accumulate", "scale", "shift"):
+                kwargs[key] = _field_value(key, value, parser)
             else:
                 parser.raise_error(
                     f"unknown or malformed epilogue field '{key}' (fields: accumulate, func, "
