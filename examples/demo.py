@@ -1,9 +1,12 @@
-"""Compile the example models to C, run them, check them against `ref`, print a table.
+"""Run the example models on every target, check them against `ref`, print a table.
 
-Each model in examples/models/ is run twice with `ziggurat-run`: by the `ref`
-executor (numpy, the oracle) and compiled to C with OpenMP (`--target c`, which
-lowers tensor programs with `cpu-pipeline` first) with `--check`, which runs
-`ref` on the same random inputs and compares. This is `make demo`.
+Each model in examples/models/ is run with `ziggurat-run` by the `ref` executor
+(numpy, the oracle), compiled to C with OpenMP (`--target c`, which lowers tensor
+programs with `cpu-pipeline` first), and on the systolic matrix unit (`--target
+mxu`: `mxu-pipeline`, kernels on the bundled simulator, host code on `ref`), each
+with `--check`, which runs `ref` on the same random inputs and compares. For the
+mxu the table adds the simulated cycles and the array's utilisation. This is
+`make demo`.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ def run(model: Path, target: str) -> dict:
 def main() -> int:
     rows = []
     for model in sorted(MODELS.glob("*.mlir")):
-        for target in ("ref", "c"):
+        for target in ("ref", "c", "mxu"):
             report = run(model, target)
             check = report["check"]
+            mxu = report.get("mxu")
             rows.append(
                 (
                     model.stem,
@@ -39,9 +43,19 @@ def main() -> int:
                     f"{report['timings']['median_s'] * 1000:.2f} ms",
                     f"{check['max_abs_error']:.2e}",
                     "ok" if check["ok"] else "MISMATCH",
+                    f"{mxu['cycles']:,}" if mxu else "",
+                    f"{100 * mxu['utilisation']:.1f}%" if mxu else "",
                 )
             )
-    header = ("model", "target", "time (median of 5)", "max abs error vs ref", "check")
+    header = (
+        "model",
+        "target",
+        "time (median of 5)",
+        "max abs error vs ref",
+        "check",
+        "mxu cycles",
+        "mxu utilisation",
+    )
     widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, tuple("-" * w for w in widths), *rows):
         print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))

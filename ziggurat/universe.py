@@ -104,9 +104,12 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "convert-device-to-cpu": _pass("device_to_cpu", "ConvertDeviceToCpuPass"),
     "cpu-matmul-kernel": _pass("cpu_matmul", "CpuMatmulKernelPass"),
     "cpu-conv-to-matmul": _pass("cpu_conv", "CpuConvToMatmulPass"),
+    "convert-linalg-to-mxu": _pass("mxu_convert", "ConvertLinalgToMxuPass"),
+    "mxu-schedule": _pass("mxu_lower", "MxuSchedulePass"),
     "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),
     "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
     "cpu-pipeline": _pass("pipelines", "CpuPipelinePass"),
+    "mxu-pipeline": _pass("pipelines", "MxuPipelinePass"),
 }
 
 UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {
@@ -142,6 +145,8 @@ _DIALECTS: dict[str, Callable[[], Dialect]] = {
 
 _TARGETS: dict[str, Callable[[], type[Target]]] = {
     "c": _target("c.translate", "CTarget"),
+    "mxu-asm": _target("mxu.translate", "MxuAsmTarget"),
+    "mxu-bin": _target("mxu.translate", "MxuBinTarget"),
 }
 
 ZIGGURAT_UNIVERSE = Universe(all_dialects=_DIALECTS, all_passes=_PASSES, all_targets=_TARGETS)

@@ -123,10 +123,7 @@ class MxuConfig:
         except OSError as e:
             raise ConfigError(f"cannot read config '{path}': {e.strerror}") from None
         try:
-            if path.suffix == ".json":
-                data = json.loads(text)
-            else:
-                data = tomllib.loads(text)
+            data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
         except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
             raise ConfigError(f"{path}: {e}") from None
         if not isinstance(data, dict):

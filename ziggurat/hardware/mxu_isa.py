@@ -158,8 +158,7 @@ def _rows_in(
         end, size = row + logical_rows, config.accumulator_rows
     if end > size:
         raise IsaError(
-            f"{what} rows {row}..{end - 1} are outside the {memory.mnemonic} "
-            f"(it has {size} rows)"
+            f"{what} rows {row}..{end - 1} are outside the {memory.mnemonic} (it has {size} rows)"
         )
 
 

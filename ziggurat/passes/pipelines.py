@@ -111,3 +111,51 @@ class CpuPipelinePass(PipelinePass):
             CanonicalizePass(),
             CommonSubexpressionElimination(),
         ]
+
+
+@dataclass(frozen=True)
+class MxuPipelinePass(PipelinePass):
+    """Tensor programs to host code plus mxu instruction streams.
+
+    `linalg-fuse-elementwise{fold-bias=false}` (epilogue chains become one generic, the
+    bias stays in it for the activation unit), `ziggurat-bufferize`,
+    `cpu-conv-to-matmul` (convolutions become im2col on the host + a matmul),
+    `convert-linalg-to-mxu` (matmuls and their fill/epilogue become `mxu.gemm`
+    kernels), `mxu-schedule` (tiling, double buffering, tokens), `canonicalize`.
+    What the unit cannot run stays on the host as linalg on buffers.
+    """
+
+    name = "mxu-pipeline"
+
+    preset: str = "edge"
+    """The machine: `edge` or `tpu-v1`."""
+    config: str = ""
+    """A TOML or JSON machine config file (wins over `preset`)."""
+    rows: int = 0
+    """Array rows (0: the preset's)."""
+    cols: int = 0
+    """Array columns (0: the preset's)."""
+    host_fallback: bool = True
+    """Leave matmuls the unit cannot run on the host (false: report them)."""
+
+    def passes(self) -> list[ModulePass]:
+        from ziggurat.passes.bufferize import BufferizePass
+        from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
+        from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
+        from ziggurat.passes.mxu_convert import ConvertLinalgToMxuPass
+        from ziggurat.passes.mxu_lower import MxuSchedulePass
+
+        return [
+            LinalgFuseElementwisePass(fold_bias=False),
+            BufferizePass(),
+            CpuConvToMatmulPass(),
+            ConvertLinalgToMxuPass(
+                preset=self.preset,
+                config=self.config,
+                rows=self.rows,
+                cols=self.cols,
+                host_fallback=self.host_fallback,
+            ),
+            MxuSchedulePass(),
+            CanonicalizePass(),
+        ]

@@ -137,17 +137,23 @@ def _format_one(message: str, where: Where | None, sources: Sources, severity: s
 
 
 @contextmanager
-def atomic_output(path: str | None) -> Iterator[Callable[[str], None]]:
+def atomic_output(path: str | None, binary: bool = False) -> Iterator[Callable[[str], None]]:
     """Collect output and write it at the end, so a failure leaves no half file.
 
     A regular file is written next to its destination and renamed into place, so
-    an existing file keeps its old content until the new one is complete.
+    an existing file keeps its old content until the new one is complete. With
+    `binary`, each chunk is bytes spelled as latin-1 characters (one per byte).
     """
     chunks: list[str] = []
     yield chunks.append
     text = "".join(chunks)
+    encoding = "latin-1" if binary else "utf-8"
     if path is None or path == "-":
-        sys.stdout.write(text)
+        if binary:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode(encoding))
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
@@ -155,15 +161,15 @@ def atomic_output(path: str | None) -> Iterator[Callable[[str], None]]:
             if os.path.isdir(path):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
             # A device or a pipe (`-o /dev/null`): it cannot be renamed over.
-            with open(path, "w", encoding="utf-8") as f:
+            with open(path, "w", encoding=encoding) as f:
                 f.write(text)
             return
-        _replace_file(path, text)
+        _replace_file(path, text, encoding)
     except OSError as error:
         raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
 
 
-def _replace_file(path: str, text: str) -> None:
+def _replace_file(path: str, text: str, encoding: str = "utf-8") -> None:
     directory = os.path.dirname(os.path.abspath(path))
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -173,7 +179,7 @@ def _replace_file(path: str, text: str) -> None:
         mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ziggurat-", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
             f.write(text)
         os.chmod(tmp, mode)
         os.replace(tmp, path)

@@ -48,7 +48,13 @@ def _c() -> Executor:
     return CExecutor()
 
 
-EXECUTORS: dict[str, Callable[[], Executor]] = {"ref": _ref, "c": _c}
+def _mxu() -> Executor:
+    from ziggurat.tools.mxu_executor import MxuExecutor
+
+    return MxuExecutor()
+
+
+EXECUTORS: dict[str, Callable[[], Executor]] = {"ref": _ref, "c": _c, "mxu": _mxu}
 """Target name -> executor factory (imported on use)."""
 
 
@@ -68,6 +74,11 @@ def _argument_parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=float, help="relative tolerance of --check")
     p.add_argument("--atol", type=float, help="absolute tolerance of --check")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument(
+        "--mxu-config",
+        metavar="PRESET|FILE",
+        help="the mxu machine: a preset (edge, tpu-v1) or a TOML/JSON config (default: edge)",
+    )
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
     p.add_argument("--version", action="version", version=f"ziggurat-run {__version__}")
     return p
@@ -105,7 +116,17 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     name = "<stdin>" if args.input == "-" else args.input
     module = parse_source(registry.make_context(), text, name)
     verify_module(module)
-    return _Session(module, factory(), args).run()
+    executor = factory()
+    if args.mxu_config is not None:
+        if args.target != "mxu":
+            raise ToolError("--mxu-config applies to --target mxu only")
+        from ziggurat.hardware.mxu_config import PRESETS
+
+        preset = args.mxu_config in PRESETS
+        executor.preset, executor.config = (  # pyright: ignore[reportAttributeAccessIssue]
+            (args.mxu_config, "") if preset else ("edge", args.mxu_config)
+        )
+    return _Session(module, executor, args).run()
 
 
 DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
@@ -283,6 +304,8 @@ class _Session:
                 if check is None
                 else {k: check[k] for k in ("max_abs_error", "max_rel_error", "ok")},
             }
+            if hasattr(self.executor, "report"):
+                report[self.executor.name] = self.executor.report()  # pyright: ignore
             sys.stdout.write(json.dumps(report) + "\n")
             return
         n = sum(1 for k in outputs if k.startswith("result"))
@@ -296,6 +319,13 @@ class _Session:
             lines.append(
                 f"time: median {_ms(timing['median_s'])}, min {_ms(timing['min_s'])}, "
                 f"max {_ms(timing['max_s'])} over {len(timings)} runs"
+            )
+        if hasattr(self.executor, "report"):
+            r = self.executor.report()  # pyright: ignore[reportAttributeAccessIssue]
+            lines.append(
+                f"{self.executor.name}: {r['kernels']} kernel(s), {r['cycles']} cycles, "
+                f"utilisation {100 * r['utilisation']:.1f}%, {r['macs']} MACs, "
+                f"DRAM {r['dram_read_bytes']} B read / {r['dram_written_bytes']} B written"
             )
         if check is not None:
             verdict = "ok" if check["ok"] else f"MISMATCH in {check['worst']}"

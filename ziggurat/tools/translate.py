@@ -85,13 +85,17 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     from io import StringIO
 
     out = StringIO()
+    binary = hasattr(target, "emit_bytes")
     try:
-        target.emit(ctx, module, out)
+        if binary:
+            out.write(target.emit_bytes(ctx, module).decode("latin-1"))  # pyright: ignore
+        else:
+            target.emit(ctx, module, out)
     except CompileError as error:
         loc = error.location
         where = None if loc is None else (loc.file, loc.line, loc.col)
         raise ToolError(f"{spec.name}: {error.message}", where) from None
-    with atomic_output(args.output) as write:
+    with atomic_output(args.output, binary) as write:
         write(out.getvalue())
     return 0
 

@@ -15,7 +15,7 @@ scalars as 0-d arrays.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, ModuleOp, TensorType
@@ -23,7 +23,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute
 
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.ref.interpreter import MAX_CALL_DEPTH, Interpreter
+from ziggurat.targets.ref.interpreter import MAX_CALL_DEPTH, Interpreter, LaunchHandler
 from ziggurat.targets.ref.types import is_shaped, random_values, value_dtype
 from ziggurat.targets.ref.values import Allocation, Buffer
 
@@ -126,12 +126,16 @@ class RefExecutor:
 
     name = "ref"
 
+    def __init__(self, launch_handlers: Mapping[str, LaunchHandler] | None = None):
+        self.launch_handlers = launch_handlers
+        """Runners for `device.launch`es on other targets (the mxu simulator)."""
+
     def prepare(
         self, module: ModuleOp, entry: str | None = None
     ) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]:
         func = entry_function(module, entry)
         types = func.function_type.inputs.data
-        interpreter = Interpreter(module)
+        interpreter = Interpreter(module, self.launch_handlers)
 
         def run(args: Sequence[np.ndarray]) -> list[np.ndarray]:
             if len(args) != len(types):

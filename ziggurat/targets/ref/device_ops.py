@@ -40,6 +40,23 @@ def _run_loop(interp, env, op: Operation, vals):
 
 
 def _launch(interp, env, op, vals):
+    kind = op.target.kind.data
+    handler = interp.launch_handlers.get(kind)
+    if handler is not None:
+        buffers: dict = {}
+        for inner in op.walk():
+            for operand in inner.operands:
+                value = env.get(operand)
+                if isinstance(value, Buffer):
+                    value.check_live(inner)
+                    buffers[operand] = value.array
+        handler(op, buffers)
+        return ()
+    if kind == "mxu":
+        raise CompileError(
+            "ref: a 'device.launch' on the mxu runs on its simulator (ziggurat-run --target mxu)",
+            op,
+        )
     interp.run_region(op.regions[0], env)
     return ()
 

@@ -9,7 +9,7 @@ ops and handlers are looked up once, the first time the block runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,9 @@ TERMINATORS = frozenset(
 )
 """Ops that end a block and hand their operands to the op owning the region."""
 
+LaunchHandler = Callable[[Operation, dict[SSAValue, np.ndarray]], None]
+"""Runs a launch given the arrays of the buffers its body uses (by SSA value)."""
+
 MAX_CALL_DEPTH = 500
 """Deeper calls are reported as (probably) unbounded recursion."""
 
@@ -82,8 +85,12 @@ def handler_for(op: Operation) -> Handler:
 class Interpreter:
     """Runs the functions of one module; holds its globals and caches."""
 
-    def __init__(self, module: ModuleOp):
+    def __init__(
+        self, module: ModuleOp, launch_handlers: Mapping[str, LaunchHandler] | None = None
+    ):
         self.module = module
+        self.launch_handlers: Mapping[str, LaunchHandler] = launch_handlers or {}
+        """Runners of `device.launch` bodies by target kind (an accelerator's simulator)."""
         self.functions: dict[str, FuncOp] = {}
         self.global_ops: dict[str, Operation] = {}
         for op in module.ops:

@@ -1,0 +1,81 @@
+"""`ziggurat-translate -t mxu-asm | mxu-bin`: the instruction streams of a module's mxu kernels.
+
+`mxu-asm` prints every kernel as assembly, headed by its source location and
+its DRAM layout (which buffer sits at which address: the runtime's layout,
+docs/mxu.md "Running programs"), with the buffer each `load` and `store`
+moves as a comment. `mxu-bin` writes one kernel's binary (`kernel=N`, default
+the only one); the layout is the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.target import Target
+
+from ziggurat.diagnostics import CompileError, location_of
+from ziggurat.dialects.mxu import InstructionOp
+from ziggurat.targets.mxu.runtime import Kernel, assemble_kernel, describe_layout, mxu_launches
+
+
+def _kernels(module: ModuleOp) -> list[Kernel]:
+    launches = mxu_launches(module)
+    if not launches:
+        raise CompileError("the module has no mxu kernel (run mxu-pipeline first)", module)
+    return [assemble_kernel(launch) for launch in launches]
+
+
+def _comments(kernel: Kernel) -> list[str | None]:
+    comments: list[str | None] = []
+    for op in list(kernel.launch.body.block.ops)[:-1]:
+        assert isinstance(op, InstructionOp)
+        comments.append(f"{op.dram[0].name_hint or 'buffer'}" if op.dram else None)
+    return comments
+
+
+@dataclass(frozen=True)
+class MxuAsmTarget(Target):
+    """The assembly of every mxu kernel, each with its DRAM layout."""
+
+    name = "mxu-asm"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from ziggurat.targets.mxu.assembly import format_assembly
+
+        parts = []
+        for i, kernel in enumerate(_kernels(module)):
+            where = location_of(kernel.launch)
+            plans = kernel.launch.attributes.get("mxu.plans")
+            header = [f"kernel {i}" + (f" ({where})" if where else "")]
+            header += [f"  plan: {p.data}" for p in getattr(plans, "data", ())]  # pyright: ignore
+            header += describe_layout(kernel)
+            parts.append(format_assembly(kernel.program, _comments(kernel), "\n".join(header)))
+        output.write("\n".join(parts))
+
+
+@dataclass(frozen=True)
+class MxuBinTarget(Target):
+    """One mxu kernel's binary: 16 bytes per instruction (ziggurat-translate writes bytes)."""
+
+    name = "mxu-bin"
+
+    kernel: int = 0
+    """Which kernel of the module (in program order)."""
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        """Through a text stream, the binary is written as hexadecimal."""
+        output.write(self.emit_bytes(ctx, module).hex())
+
+    def emit_bytes(self, ctx: Context, module: ModuleOp) -> bytes:
+        from ziggurat.targets.mxu.encoding import encode
+
+        kernels = _kernels(module)
+        if not 0 <= self.kernel < len(kernels):
+            raise CompileError(
+                f"the module has {len(kernels)} mxu kernel(s); 'kernel={self.kernel}' is not one",
+                module,
+            )
+        return encode(kernels[self.kernel].program)

@@ -1,0 +1,46 @@
+"""The `mxu` target of `ziggurat-run`: host code on `ref`, kernels on the simulator.
+
+The two targets stay independent of each other; this module, at the tools
+layer, joins them: the `ref` executor runs the program and hands each
+`device.launch` on the mxu to the simulator's runtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from ziggurat.targets.mxu.runtime import MxuRuntime, assemble_kernel, lower_for_mxu, mxu_launches
+from ziggurat.targets.ref import RefExecutor
+
+
+class MxuExecutor:
+    """Compile once for a machine (`preset`, or a config file), then run on arrays."""
+
+    name = "mxu"
+
+    def __init__(self, preset: str = "edge", config: str = ""):
+        self.preset = preset
+        self.config = config
+        self.runtime = MxuRuntime()
+
+    def prepare(
+        self, module: ModuleOp, entry: str | None = None
+    ) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]:
+        lowered = lower_for_mxu(module, self.preset, self.config)
+        for launch in mxu_launches(lowered):
+            assemble_kernel(launch)  # report bad kernels before running anything
+        host = RefExecutor({"mxu": self.runtime.run_launch}).prepare(lowered, entry)
+
+        def run(args: Sequence[np.ndarray]) -> list[np.ndarray]:
+            self.runtime.runs.clear()
+            return host(args)
+
+        return run
+
+    def report(self) -> dict[str, Any]:
+        """The simulator's totals for the last run (kernels, cycles, utilisation, bytes)."""
+        return self.runtime.summary()
