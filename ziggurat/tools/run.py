@@ -441,6 +441,11 @@ def _written_arguments(module: Any, entry: str) -> list[int]:
             elif user.name.startswith("linalg."):
                 if use.index >= len(getattr(user, "inputs", ())):
                     return True
+            elif user.name == "mxu.gemm":
+                if use.index == 2:  # D; A, B and the bias are read
+                    return True
+            elif user.name == "mxu.load":
+                pass
             elif user.name not in _READS_ONLY:
                 return True
         return False

@@ -53,10 +53,14 @@ def _launch(interp, env, op, vals):
         handler(op, buffers)
         return ()
     if kind == "mxu":
-        raise CompileError(
-            "ref: a 'device.launch' on the mxu runs on its simulator (ziggurat-run --target mxu)",
-            op,
-        )
+        for inner in op.regions[0].block.ops:
+            if inner.name.startswith("mxu.") and inner.name != "mxu.gemm":
+                raise CompileError(
+                    f"ref: cannot execute the mxu instruction '{inner.name}': instruction streams "
+                    "run on the simulator (ziggurat-run --target mxu; --check the program "
+                    "before mxu-schedule)",
+                    inner,
+                )
     interp.run_region(op.regions[0], env)
     return ()
 

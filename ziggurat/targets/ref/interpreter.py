@@ -26,6 +26,7 @@ from ziggurat.targets.ref import (
     linalg_ops,
     math_ops,
     memory_ops,
+    mxu_ops,
     tensor_ops,
 )
 from ziggurat.targets.ref.arith_ops import Handler
@@ -40,6 +41,7 @@ HANDLERS: dict[str, Handler] = {
     **control_ops.HANDLERS,
     **linalg_ops.HANDLERS,
     **device_ops.HANDLERS,
+    **mxu_ops.HANDLERS,
 }
 
 TERMINATORS = frozenset(
