@@ -167,6 +167,25 @@ def test_example_models_match_ref(model):
     assert any(isinstance(op, LaunchOp) for op in lowered.walk())
 
 
+def test_convolution_runs_as_im2col_and_one_gemm_with_its_epilogue():
+    text = (EXAMPLES / "conv_relu.mlir").read_text()
+    got, want, report, lowered = _on_mxu(text)
+    assert_close(got, want, rtol=1e-4, atol=1e-4)
+    # The zero fill is found across the im2col copy, and bias + ReLU run on the unit:
+    # the only generic left on the host is the im2col copy.
+    (gemm,) = _gemms(
+        apply(
+            parse(text),
+            "linalg-fuse-elementwise{fold-bias=false},"
+            "ziggurat-bufferize,cpu-conv-to-matmul,convert-linalg-to-mxu",
+        )
+    )
+    assert not gemm.accumulate and gemm.bias is not None and gemm.func.name == "RELU"
+    generics = [op for op in lowered.walk() if op.name == "linalg.generic"]
+    assert len(generics) == 1
+    assert report["macs"] == 16 * 16 * 16 * 3 * 3 * 8
+
+
 def test_batch_matmul_runs_one_fragment_per_batch():
     text = """
 func.func @bmm(%a: tensor<3x9x20xi8>, %b: tensor<3x20x11xi8>) -> tensor<3x9x11xi32> {

@@ -90,13 +90,45 @@ def _reason(op: MatmulOp | BatchMatmulOp) -> str | None:
 
 
 def _zero_fill_before(op: Operation, c: SSAValue) -> Operation | None:
-    """The `linalg.fill` of zero into `c` that the matmul's accumulation starts from."""
+    """The `linalg.fill` of zero into `c` that the matmul's accumulation starts from.
+
+    Ops between the fill and the matmul are skipped when they use no view of C's
+    buffer (so cannot read or write it: an im2col copy, other allocations) or only
+    make a view.
+    """
+    base = _base(c)
+    aliases = _views_of(base)
     prev = op.prev_op
-    while prev is not None and prev.name in _VIEWS_AND_ALLOCS:
+    while prev is not None and (
+        prev.name in _VIEW_OPS or not any(v in aliases for v in prev.operands)
+    ):
         prev = prev.prev_op
-    if prev is None or prev.name != "linalg.fill" or list(prev.operands)[-1:] != [c]:
+    if prev is None or prev.name != "linalg.fill" or prev.operands[-1] not in (c, base):
         return None
     return prev if constant_value(prev.operands[0]) == 0 else None
+
+
+_VIEW_OPS = (
+    "memref.collapse_shape",
+    "memref.expand_shape",
+    "memref.subview",
+    "memref.cast",
+    "memref.reinterpret_cast",
+)
+
+
+def _views_of(buffer: SSAValue) -> set[SSAValue]:
+    """`buffer` and every view derived from it."""
+    seen = {buffer}
+    work = [buffer]
+    while work:
+        for use in work.pop().uses:
+            if use.operation.name in _VIEW_OPS:
+                for result in use.operation.results:
+                    if result not in seen:
+                        seen.add(result)
+                        work.append(result)
+    return seen
 
 
 def _base(value: SSAValue) -> SSAValue:
@@ -276,8 +308,6 @@ class ConvertLinalgToMxuPass(ModulePass):
             reason = _reason(matmul)
             if reason is not None:
                 if not self.host_fallback:
-                    raise CompileError(
-                        f"cannot lower '{matmul.name}' to the mxu: {reason}", matmul
-                    )
+                    raise CompileError(f"cannot lower '{matmul.name}' to the mxu: {reason}", matmul)
                 continue
             _convert(matmul, config, rewriter)
