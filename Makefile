@@ -31,6 +31,7 @@ bench:
 	$(BIN)/python bench/opt_throughput.py
 	$(BIN)/python bench/compile_time.py
 	$(BIN)/python bench/cpu_matmul.py
+	$(BIN)/python bench/mxu_vs_scalesim.py
 
 # Compile the example models to C, run them, check them against ref.
 demo: $(BIN)/ziggurat-run
