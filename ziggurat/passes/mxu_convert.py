@@ -301,7 +301,7 @@ class ConvertLinalgToMxuPass(ModulePass):
         try:
             config = load_config(self.preset, self.config, self.rows, self.cols)
         except ConfigError as error:
-            raise CompileError(str(error), op) from None
+            raise CompileError(str(error)) from None
         rewriter = Rewriter()
         matmuls = [o for o in op.walk() if isinstance(o, MatmulOp | BatchMatmulOp)]
         for matmul in matmuls:

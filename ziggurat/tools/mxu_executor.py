@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
+from ziggurat.diagnostics import CompileError
 from ziggurat.targets.mxu.runtime import MxuRuntime, assemble_kernel, lower_for_mxu, mxu_launches
 from ziggurat.targets.ref import RefExecutor
 
@@ -26,10 +27,17 @@ class MxuExecutor:
         self.preset = preset
         self.config = config
         self.runtime = MxuRuntime()
+        self.machine_given = False
+        """Whether the user chose the machine (then the program must not be compiled yet)."""
 
     def prepare(
         self, module: ModuleOp, entry: str | None = None
     ) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]:
+        if self.machine_given and mxu_launches(module):
+            raise CompileError(
+                "mxu: the program is already compiled for the machine in its launches; "
+                "--mxu-config applies to programs ziggurat-run compiles"
+            )
         lowered = lower_for_mxu(module, self.preset, self.config)
         for launch in mxu_launches(lowered):
             assemble_kernel(launch)  # report bad kernels before running anything

@@ -120,9 +120,15 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     if args.mxu_config is not None:
         if args.target != "mxu":
             raise ToolError("--mxu-config applies to --target mxu only")
-        from ziggurat.hardware.mxu_config import PRESETS
+        from ziggurat.hardware.mxu_config import PRESETS, ConfigError, MxuConfig
 
         preset = args.mxu_config in PRESETS
+        if not preset:
+            try:
+                MxuConfig.load(args.mxu_config)
+            except ConfigError as error:
+                raise ToolError(f"--mxu-config: {error}") from None
+        executor.machine_given = True  # pyright: ignore[reportAttributeAccessIssue]
         executor.preset, executor.config = (  # pyright: ignore[reportAttributeAccessIssue]
             (args.mxu_config, "") if preset else ("edge", args.mxu_config)
         )

@@ -4,7 +4,7 @@
 its DRAM layout (which buffer sits at which address: the runtime's layout,
 docs/mxu.md "Running programs"), with the buffer each `load` and `store`
 moves as a comment. `mxu-bin` writes one kernel's binary (`kernel=N`, default
-the only one); the layout is the same.
+the first, in program order); the layout is the same.
 """
 
 from __future__ import annotations
