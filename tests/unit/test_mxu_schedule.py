@@ -289,7 +289,8 @@ def test_float_results_are_within_rounding(
     got = run(spec, config, ops).c.astype(np.float64)
     want = float_reference(spec, ops)
     # f32 sums of k products: a few ulps of the magnitudes summed; bf16 output: 2^-8.
-    magnitude = np.abs(ops["a"].astype(np.float64)) @ np.abs(ops["b"].astype(np.float64)) + 1
+    magnitude = np.abs(ops["a"].astype(np.float64)) @ np.abs(ops["b"].astype(np.float64))
+    magnitude += np.abs(ops.get("bias", 0)) + np.abs(ops.get("c", 0)) + 1e-3
     tolerance = magnitude * (2.0**-8 if out is DType.BF16 else 1e-6 * k)
     assert np.all(np.abs(got - want) <= tolerance)
 

@@ -19,21 +19,28 @@ first K fold to the last. So:
 With one K fold nothing has to stay in the accumulator between folds, so
 every fold streams all M rows, in accumulator-sized chunks that cycle
 through accumulator slots while earlier chunks are activated and stored.
-With several K folds, M is tiled only when the partial sums of all M rows do
-not fit the accumulator (M > its rows); up to half of it, two slots let one
-output tile's epilogue overlap the next tile's matmuls. In both cases the
-fold count is ceil(K/R) * ceil(N/C) whenever M fits the accumulator, and
-each fold streams all M rows (as back-to-back `matmul`s when chunked), so
-the array time equals SCALE-Sim's formula (plus one) without weight overlap.
+With several K folds, M is tiled when the partial sums of all M rows do not
+fit the accumulator (M > its rows); up to half of it, two slots let one
+output tile's epilogue overlap the next tile's matmuls. Without weight double
+buffering that is the only reason to tile M, so the fold count is
+ceil(K/R) * ceil(N/C) whenever M fits the accumulator, each fold streams all
+M rows, and the array time equals SCALE-Sim's formula (plus one). Beyond the
+accumulator SCALE-Sim's count, which assumes every partial sum stays on
+chip, has no schedule on this machine: it is then the formula summed over M
+tiles. With weight double buffering, extra folds cost almost no array time
+(each weight load hides behind the previous stream), so a smaller M tile may
+win on estimated cycles when it lets an A panel stay on chip.
 
 Data reuse. n before k keeps one output tile in the accumulator while its K
 folds accumulate, and the A panel of an M tile (its K/R tiles) is loaded
 once and reused by every N tile when the scratchpad holds it ("resident", or
-"panels": ping/pong panels for successive M tiles); otherwise A tiles are
+"panels": a panel slot per M tile in flight); otherwise A tiles are
 streamed again for each fold ("stream"). B is loaded one column panel (or a
 chunk of K tiles of it) per transfer, so one DMA brings several weight tiles;
-with several M tiles B stays resident when it fits. The choice is the one with
-the least estimated load-DMA time that fits, preferring double buffering.
+with several M tiles B stays resident when it fits. Among the arrangements
+that fit, the planner takes the one with the least estimated time: the
+busiest of array, load DMA and store DMA, plus what single-slot buffers
+leave exposed.
 
 Double buffering. Every buffer is a ring of slots: B chunks, A tiles or
 panels, accumulator slots and result rows for `activate`. A load into a slot
@@ -321,9 +328,11 @@ def _first_m_tile(spec: GemmSpec, config: MxuConfig) -> int:
 def plan_gemm(spec: GemmSpec, config: MxuConfig, *, double_buffer: bool = True) -> GemmPlan:
     """Choose the M tile, the accumulator slots and the scratchpad buffers for `spec`.
 
-    The M tile is the accumulator's (see the module docstring) unless the
-    scratchpad cannot hold it; with one K fold, where the M tile does not
-    change the fold count, smaller tiles compete on estimated cycles.
+    The M tile starts as large as the accumulator allows (see the module
+    docstring); smaller ones compete on estimated cycles, because with weight
+    double buffering the extra folds cost little array time and can keep an A
+    panel on chip. Without it every extra fold costs a whole weight load and
+    drain, so with several K folds the first M tile that fits is kept.
     `double_buffer=False` gives the single-buffered schedule (one slot per
     ring, one accumulator and one result tile), the baseline double buffering beats.
     """
@@ -331,6 +340,8 @@ def plan_gemm(spec: GemmSpec, config: MxuConfig, *, double_buffer: bool = True) 
     r = config.rows
     kf, nf = math.ceil(spec.k / r), math.ceil(spec.n / config.cols)
     first = mt = _first_m_tile(spec, config)
+    # Below this many rows a fold cannot hide the next weight load: no point going lower.
+    hides = config.weight_cycles + r + config.cols - 2
     chosen: tuple[int, _Choice] | None = None
     while True:
         options = _choices(spec, config, mt, double_buffer)
@@ -338,9 +349,9 @@ def plan_gemm(spec: GemmSpec, config: MxuConfig, *, double_buffer: bool = True) 
             best = min(options, key=lambda o: o.cost)
             if chosen is None or best.cost < chosen[1].cost:
                 chosen = (mt, best)
-            if kf > 1 and mt == first:
-                break  # a smaller M tile would add folds
-        if mt == 1:
+            if kf > 1 and mt == first and not config.double_buffer_weights:
+                break  # every extra fold would cost a whole weight load and drain
+        if mt == 1 or (chosen is not None and mt // 2 < hides):
             break
         mt = _balanced(spec.m, mt // 2)
     if chosen is None:
@@ -397,10 +408,10 @@ class _Op:
     position: int = -1
     """Index in its queue, once the stream is final."""
     flags: dict[str, bool] = field(default_factory=dict)
+    queue: Queue | None = field(init=False)
 
-    @property
-    def queue(self) -> Queue | None:
-        return self.ins.QUEUE
+    def __post_init__(self) -> None:
+        self.queue = self.ins.QUEUE
 
 
 @dataclass(eq=False)
@@ -785,11 +796,11 @@ class _Builder:
     # --- tokens ---
 
     def assign_tokens(self) -> None:
-        counts = dict.fromkeys(Queue, 0)
+        members: dict[Queue, list[_Op]] = {queue: [] for queue in Queue}
         for op in self.stream:
             assert op.queue is not None
-            op.position = counts[op.queue]
-            counts[op.queue] += 1
+            op.position = len(members[op.queue])
+            members[op.queue].append(op)
         # (producer queue, consumer queue, consumer's pop flag, producer's push flag)
         directions = (
             (Queue.LOAD, Queue.EXECUTE, "pop_prev", "push_next"),
@@ -799,14 +810,12 @@ class _Builder:
         )
         for producer, consumer, pop, push in directions:
             covered = -1
-            for op in self.stream:
-                if op.queue is not consumer:
-                    continue
-                needed = [x for x in op.needs if x.queue is producer]
-                if not needed:
-                    continue
-                newest = max(needed, key=lambda x: x.position)
-                if newest.position <= covered:
+            for op in members[consumer]:
+                newest: _Op | None = None
+                for x in op.needs:
+                    if x.queue is producer and (newest is None or x.position > newest.position):
+                        newest = x
+                if newest is None or newest.position <= covered:
                     continue
                 op.flags[pop] = True
                 newest.flags[push] = True
