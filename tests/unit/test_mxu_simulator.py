@@ -125,7 +125,8 @@ def gemm_program(m: int, k: int, n: int, config: MxuConfig, dtype: DType = DType
 
 
 def small_array(rows: int, cols: int, double: bool = True) -> MxuConfig:
-    return MxuConfig(rows=rows, cols=cols, double_buffer_weights=double)
+    """An R x C array whose accumulator holds `gemm_program`'s m * ceil(n / C) rows."""
+    return MxuConfig(rows=rows, cols=cols, accumulator_kib=256, double_buffer_weights=double)
 
 
 shapes = st.tuples(st.integers(1, 40), st.integers(1, 40), st.integers(1, 40))

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mxu_strategies import programs
-from test_mxu_simulator import TINY, gemm_program
+from test_mxu_simulator import TINY, gemm_program, small_array
 
 from ziggurat.hardware.mxu_config import MxuConfig
 from ziggurat.hardware.mxu_isa import (
@@ -361,7 +361,7 @@ def test_gemm_without_double_buffering_takes_the_closed_form(
 ) -> None:
     m, k, n = shape
     r, c = array
-    config = MxuConfig(rows=r, cols=c, double_buffer_weights=False)
+    config = small_array(r, c, double=False)
     report = simulate(gemm_program(m, k, n, config).program, config).report
     folds = math.ceil(k / r) * math.ceil(n / c)
     assert report.array_cycles == folds * (r + m + r + c - 2)
@@ -374,7 +374,7 @@ def test_gemm_with_double_buffering_lies_between_the_bounds(
 ) -> None:
     m, k, n = shape
     r, c = array
-    config = MxuConfig(rows=r, cols=c)
+    config = small_array(r, c)
     report = simulate(gemm_program(m, k, n, config).program, config).report
     folds = math.ceil(k / r) * math.ceil(n / c)
     assert folds * m <= report.array_cycles <= folds * (r + m + r + c - 2)
