@@ -59,6 +59,8 @@ time, so in-order issue never makes the array wait for the epilogue.
 
 from __future__ import annotations
 
+import bisect
+import gc
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -745,26 +747,23 @@ class _Builder:
         times = self.array_times()
         position = {id(op): i for i, op in enumerate(self.stream)}
         array_ops = [i for i, op in enumerate(self.stream) if id(op) in times]
-        done = sorted(self.tiles, key=lambda t: position[id(t.matmuls[-1])])
+        starts = [times[id(self.stream[i])][0] for i in array_ops]
+        # Tiles finish in index order, and their activates start no earlier than the
+        # previous one ends, so each insertion point lies at or after the last one.
         inserts: dict[int, list[_Op]] = {}
         unit_free = 0
-        for tile in done:
+        j = 0
+        for tile in self.tiles:
             last = tile.matmuls[-1]
             start = max(times[id(last)][1], unit_free)
             unit_free = start + config.activation_latency + tile.rows
             limit = len(self.stream)
             if tile.index + plan.acc_slots < len(self.tiles):
                 limit = position[id(self.tiles[tile.index + plan.acc_slots].matmuls[0])]
-            at = next(
-                (
-                    i
-                    for i in array_ops
-                    if i > position[id(last)]
-                    and (times[id(self.stream[i])][0] >= start or i >= limit)
-                ),
-                len(self.stream),
-            )
-            at = min(at, limit)
+            j = max(j, bisect.bisect_right(array_ops, position[id(last)]))
+            while j < len(array_ops) and starts[j] < start and array_ops[j] < limit:
+                j += 1
+            at = min(array_ops[j] if j < len(array_ops) else len(self.stream), limit)
             out_row = self.out_base + (tile.index % plan.out_slots) * self.out_slot_rows
             needs = list(self.bias_loads)
             if tile.index >= plan.out_slots:
@@ -843,7 +842,15 @@ def schedule_gemm(
     pops, so fragments can be joined with `fence`s.
     """
     plan = plan_gemm(spec, config, double_buffer=double_buffer)
-    return plan, _Builder(spec, config, plan).build()
+    # A large GEMM allocates millions of small acyclic objects: the cycle collector's
+    # passes over them would double the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return plan, _Builder(spec, config, plan).build()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["GemmPlan", "GemmScheduleError", "GemmSpec", "plan_gemm", "schedule_gemm"]
