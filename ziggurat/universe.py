@@ -147,6 +147,7 @@ _TARGETS: dict[str, Callable[[], type[Target]]] = {
     "c": _target("c.translate", "CTarget"),
     "mxu-asm": _target("mxu.translate", "MxuAsmTarget"),
     "mxu-bin": _target("mxu.translate", "MxuBinTarget"),
+    "mxu-config": _target("mxu.translate", "MxuConfigTarget"),
 }
 
 ZIGGURAT_UNIVERSE = Universe(all_dialects=_DIALECTS, all_passes=_PASSES, all_targets=_TARGETS)

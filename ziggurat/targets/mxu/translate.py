@@ -4,7 +4,8 @@
 its DRAM layout (which buffer sits at which address: the runtime's layout,
 docs/mxu.md "Running programs"), with the buffer each `load` and `store`
 moves as a comment. `mxu-bin` writes one kernel's binary (`kernel=N`, default
-the first, in program order); the layout is the same.
+the first, in program order); the layout is the same. `mxu-config` writes the
+machine a kernel was compiled for as a TOML file for `ziggurat-sim --config`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from xdsl.utils.target import Target
 
 from ziggurat.diagnostics import CompileError, location_of
 from ziggurat.dialects.mxu import InstructionOp
+from ziggurat.hardware.mxu_config import MxuConfig
 from ziggurat.targets.mxu.runtime import Kernel, assemble_kernel, describe_layout, mxu_launches
 
 
@@ -26,6 +28,23 @@ def _kernels(module: ModuleOp) -> list[Kernel]:
     if not launches:
         raise CompileError("the module has no mxu kernel (run mxu-pipeline first)", module)
     return [assemble_kernel(launch) for launch in launches]
+
+
+def _machine(kernel: Kernel) -> str:
+    """The kernel's config, as the differences from the default machine."""
+    default = MxuConfig().to_dict()
+    changed = {k: v for k, v in kernel.config.to_dict().items() if v != default[k]}
+    return ", ".join(f"{k} = {v}" for k, v in changed.items()) or "the default (edge) preset"
+
+
+def _one_kernel(module: ModuleOp, index: int) -> Kernel:
+    kernels = _kernels(module)
+    if not 0 <= index < len(kernels):
+        raise CompileError(
+            f"the module has {len(kernels)} mxu kernel(s); 'kernel={index}' is not one",
+            module,
+        )
+    return kernels[index]
 
 
 def _comments(kernel: Kernel) -> list[str | None]:
@@ -50,6 +69,7 @@ class MxuAsmTarget(Target):
             where = location_of(kernel.launch)
             plans = kernel.launch.attributes.get("mxu.plans")
             header = [f"kernel {i}" + (f" ({where})" if where else "")]
+            header.append(f"  machine: {_machine(kernel)}")
             header += [f"  plan: {p.data}" for p in getattr(plans, "data", ())]  # pyright: ignore
             header += describe_layout(kernel)
             parts.append(format_assembly(kernel.program, _comments(kernel), "\n".join(header)))
@@ -72,10 +92,19 @@ class MxuBinTarget(Target):
     def emit_bytes(self, ctx: Context, module: ModuleOp) -> bytes:
         from ziggurat.targets.mxu.encoding import encode
 
-        kernels = _kernels(module)
-        if not 0 <= self.kernel < len(kernels):
-            raise CompileError(
-                f"the module has {len(kernels)} mxu kernel(s); 'kernel={self.kernel}' is not one",
-                module,
-            )
-        return encode(kernels[self.kernel].program)
+        return encode(_one_kernel(module, self.kernel).program)
+
+
+@dataclass(frozen=True)
+class MxuConfigTarget(Target):
+    """The machine one mxu kernel was compiled for, as TOML (`ziggurat-sim --config`)."""
+
+    name = "mxu-config"
+
+    kernel: int = 0
+    """Which kernel of the module (in program order)."""
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        config = _one_kernel(module, self.kernel).config
+        for key, value in config.to_dict().items():
+            output.write(f"{key} = {str(value).lower() if isinstance(value, bool) else value}\n")
