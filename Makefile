@@ -27,7 +27,7 @@ sanitize:
 
 test: lint unit lit sanitize
 
-bench:
+bench: .venv-scalesim/bin/python
 	$(BIN)/python bench/opt_throughput.py
 	$(BIN)/python bench/compile_time.py
 	$(BIN)/python bench/cpu_matmul.py
@@ -39,3 +39,7 @@ demo: $(BIN)/ziggurat-run
 
 $(BIN)/ziggurat-run:
 	$(MAKE) setup
+
+# SCALE-Sim needs numpy < 2.4, so it gets its own environment (the mxu benchmark's peer).
+.venv-scalesim/bin/python: | $(BIN)/ziggurat-run
+	$(BIN)/python bench/mxu_vs_scalesim.py --setup
