@@ -92,15 +92,16 @@ def _reason(op: MatmulOp | BatchMatmulOp) -> str | None:
 def _zero_fill_before(op: Operation, c: SSAValue) -> Operation | None:
     """The `linalg.fill` of zero into `c` that the matmul's accumulation starts from.
 
-    Ops between the fill and the matmul are skipped when they use no view of C's
-    buffer (so cannot read or write it: an im2col copy, other allocations) or only
-    make a view.
+    Ops between the fill and the matmul are skipped when neither they nor the ops
+    nested in them use a view of C's buffer (so they cannot read or write it: an
+    im2col copy, other allocations), or when they only make a view.
     """
     base = _base(c)
     aliases = _views_of(base)
     prev = op.prev_op
     while prev is not None and (
-        prev.name in _VIEW_OPS or not any(v in aliases for v in prev.operands)
+        prev.name in _VIEW_OPS
+        or not any(v in aliases for inner in prev.walk() for v in inner.operands)
     ):
         prev = prev.prev_op
     if prev is None or prev.name != "linalg.fill" or prev.operands[-1] not in (c, base):

@@ -61,3 +61,23 @@ func.func @double(%a: memref<4x4xf64>, %b: memref<4x4xf64>, %c: memref<4x4xf64>)
   linalg.matmul ins(%a, %b : memref<4x4xf64>, memref<4x4xf64>) outs(%c : memref<4x4xf64>)
   return
 }
+
+// -----
+
+// A loop between the fill and the matmul writes C: the fill is not the matmul's
+// starting point any more, so the unit accumulates into C as the loop left it.
+
+// CHECK-LABEL: func.func @written_between
+// CHECK:       linalg.fill
+// CHECK:       affine.for
+// CHECK:       mxu.gemm %a, %b -> %c <accumulate = true>
+func.func @written_between(%a: memref<8x8xf32>, %b: memref<8x8xf32>, %c: memref<8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x8xf32>)
+  affine.for %i = 0 to 8 {
+    affine.store %one, %c[%i, %i] : memref<8x8xf32>
+  }
+  linalg.matmul ins(%a, %b : memref<8x8xf32>, memref<8x8xf32>) outs(%c : memref<8x8xf32>)
+  return
+}
