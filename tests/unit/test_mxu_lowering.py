@@ -157,7 +157,7 @@ def test_float_gemm_is_within_rounding(ins, acc, rtol):
     assert_close(got, want, rtol=rtol, atol=1e-4)
 
 
-@pytest.mark.parametrize("model", ["mlp", "conv_relu", "int8_matmul", "attention"])
+@pytest.mark.parametrize("model", ["mlp", "conv_relu", "int8_matmul", "int8_mlp", "attention"])
 def test_example_models_match_ref(model):
     text = (EXAMPLES / f"{model}.mlir").read_text()
     got, want, report, lowered = _on_mxu(text)
