@@ -167,6 +167,7 @@ def _print_fields(printer: Printer, items: Sequence[tuple[str, str]]) -> None:
 
 
 _ENUMS = {**isa.ENUM_FIELDS, "func": isa.Func}
+_BOOLS = ("accumulate", "has_bias", "transpose")
 
 
 def _field_value(name: str, parsed: tuple[FieldValue, int, int], parser: Parser) -> object:
@@ -183,7 +184,7 @@ def _field_value(name: str, parsed: tuple[FieldValue, int, int], parser: Parser)
             message = "'deps' must be a list of: " + ", ".join(isa.Deps.FLAGS)
             parser.raise_error(message, start, end)
         return isa.Deps(**dict.fromkeys(raw, True))
-    if name in ("accumulate", "has_bias"):
+    if name in _BOOLS:
         if raw not in ("true", "false"):
             parser.raise_error(f"field '{name}' must be true or false", start, end)
         return raw == "true"
@@ -243,7 +244,7 @@ class InstructionOp(IRDLOperation):
                 kwargs[f.name] = isa.Deps.from_bits(value)
             elif f.name in _ENUMS:
                 kwargs[f.name] = _ENUMS[f.name](value)
-            elif f.name in ("accumulate", "has_bias"):
+            elif f.name in _BOOLS:
                 kwargs[f.name] = bool(value)
             elif f.name == "dram_addr":
                 kwargs[f.name] = value + dram_base
@@ -348,6 +349,14 @@ class MatmulOp(InstructionOp):
 
 
 @irdl_op_definition
+class MatmulOsOp(InstructionOp):
+    """`mxu.matmul_os <...>`: an output-stationary product of scratchpad tiles."""
+
+    name = "mxu.matmul_os"
+    ISA: ClassVar[type[isa.Instruction]] = isa.MatmulOS
+
+
+@irdl_op_definition
 class ActivateOp(InstructionOp):
     """`mxu.activate <...>`: accumulator rows through the activation unit into the scratchpad."""
 
@@ -389,8 +398,21 @@ class HaltOp(InstructionOp):
 
 INSTRUCTION_OPS: dict[type[isa.Instruction], type[InstructionOp]] = {
     op.ISA: op
-    for op in (LoadOp, LoadWeightsOp, MatmulOp, ActivateOp, StoreOp, ConfigOp, FenceOp, HaltOp)
+    for op in (
+        LoadOp,
+        LoadWeightsOp,
+        MatmulOp,
+        MatmulOsOp,
+        ActivateOp,
+        StoreOp,
+        ConfigOp,
+        FenceOp,
+        HaltOp,
+    )
 }
+
+DATAFLOWS = ("ws", "os")
+"""The array's dataflows: weight-stationary (`loadw` + `matmul`), output-stationary."""
 
 
 def instruction_op(instruction: isa.Instruction, dram: SSAValue | None = None) -> InstructionOp:
@@ -409,7 +431,9 @@ class GemmOp(IRDLOperation):
     buffers. The epilogue, in order: `accumulate` (add D's old value, for an i32
     or f32 D), `+ bias` (a length-N vector of the accumulator type), `func = relu`,
     and for an i8 D the requantisation by `scale` and `shift` (docs/mxu.md,
-    `activate`). bf16 D rounds the f32 sums to nearest even.
+    `activate`). bf16 D rounds the f32 sums to nearest even. `dataflow = os`
+    asks for the output-stationary array (`matmul_os`) instead of the
+    weight-stationary default.
     """
 
     name = "mxu.gemm"
@@ -426,6 +450,7 @@ class GemmOp(IRDLOperation):
         "func": 0,
         "scale": 1,
         "shift": 0,
+        "dataflow": 0,
     }
 
     def __init__(
@@ -439,12 +464,14 @@ class GemmOp(IRDLOperation):
         func: isa.Func = isa.Func.NONE,
         scale: int = 1,
         shift: int = 0,
+        dataflow: str = "ws",
     ):
         epilogue = {
             "accumulate": int(accumulate),
             "func": int(func),
             "scale": scale,
             "shift": shift,
+            "dataflow": DATAFLOWS.index(dataflow),
         }
         super().__init__(
             operands=[a, b, d, [bias] if bias is not None else []],
@@ -473,6 +500,11 @@ class GemmOp(IRDLOperation):
     def shift(self) -> int:
         return self._value("shift")
 
+    @property
+    def dataflow(self) -> str:
+        value = self._value("dataflow")
+        return DATAFLOWS[value] if 0 <= value < len(DATAFLOWS) else f"<{value}>"
+
     @classmethod
     def parse(cls, parser: Parser) -> GemmOp:
         a = parser.parse_unresolved_operand()
@@ -489,10 +521,12 @@ class GemmOp(IRDLOperation):
         for key, value in raw.items():
             if key in ("func", "accumulate", "scale", "shift"):
                 kwargs[key] = _field_value(key, value, parser)
+            elif key == "dataflow" and value[0] in DATAFLOWS:
+                kwargs[key] = value[0]
             else:
                 parser.raise_error(
-                    f"unknown or malformed epilogue field '{key}' (fields: accumulate, func, "
-                    "scale, shift)",
+                    f"unknown or malformed field '{key}' (fields: accumulate, func, scale, "
+                    "shift, dataflow = ws | os)",
                     pos,
                     parser.pos,
                 )
@@ -525,6 +559,8 @@ class GemmOp(IRDLOperation):
             items.append(("scale", str(self.scale)))
         if self.shift:
             items.append(("shift", str(self.shift)))
+        if self.dataflow != "ws":
+            items.append(("dataflow", self.dataflow))
         _print_fields(printer, items)
         printer.print_string(" : ")
         operands = [self.a, self.b, self.d] + ([self.bias] if self.bias is not None else [])
@@ -549,6 +585,8 @@ class GemmOp(IRDLOperation):
 
     def verify_(self) -> None:
         config = _launch_config(self)
+        if self.dataflow not in DATAFLOWS:
+            raise VerifyException(f"unknown dataflow {self.dataflow}; expected ws or os")
         a = _check_dram_operand(self.a, "A")
         b = _check_dram_operand(self.b, "B")
         d = _check_dram_operand(self.d, "D")
@@ -611,6 +649,7 @@ Mxu = Dialect(
 )
 
 __all__ = [
+    "DATAFLOWS",
     "INSTRUCTION_OPS",
     "GemmOp",
     "InstructionOp",

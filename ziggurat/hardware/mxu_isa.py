@@ -27,6 +27,7 @@ class Opcode(IntEnum):
     CONFIG = 6
     FENCE = 7
     HALT = 8
+    MATMUL_OS = 9
 
 
 class DType(IntEnum):
@@ -177,7 +178,9 @@ class Load(Instruction):
     """DMA DRAM -> scratchpad/accumulator: `rows` strided rows of `cols` elements.
 
     Each row is zero-filled from `cols` up to the row width, and `pad_rows`
-    rows of zeros follow the `rows` rows read (padding of ragged tiles).
+    rows of zeros follow the `rows` rows read (padding of ragged tiles). With
+    `transpose` (scratchpad only, for the output-stationary dataflow) the
+    transposer writes the block's `cols` columns as rows of `rows` elements.
     """
 
     OPCODE = Opcode.LOAD
@@ -192,6 +195,7 @@ class Load(Instruction):
         ("cols", 11),
         ("pad_rows", 12),
         ("dtype", 2),
+        ("transpose", 1),
     )
 
     memory: Memory
@@ -202,12 +206,20 @@ class Load(Instruction):
     cols: int
     dtype: DType
     pad_rows: int = 0
+    transpose: bool = False
     deps: Deps = field(default=NO_DEPS)
 
+    @property
+    def rows_written(self) -> int:
+        """Logical rows written on chip (padding included)."""
+        return (self.cols if self.transpose else self.rows) + self.pad_rows
+
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.rows, (1 << 16) - 1, "'rows'")
+        _cols_in(self.rows, config.width if self.transpose else (1 << 16) - 1, "'rows'")
         _cols_in(self.cols, config.width, "'cols'")
-        _rows_in(self.memory, self.row, self.rows + self.pad_rows, self.dtype, config, "load")
+        if self.transpose and self.memory is not Memory.SPAD:
+            raise IsaError("the transposer writes the scratchpad only")
+        _rows_in(self.memory, self.row, self.rows_written, self.dtype, config, "load")
         _dram_in(self.dram_addr, self.stride, self.rows, self.cols, self.dtype, config)
 
 
@@ -264,6 +276,56 @@ class Matmul(Instruction):
     @property
     def acc_dtype(self) -> DType:
         return DType.F32 if self.dtype.is_float else DType.I32
+
+
+@dataclass(frozen=True)
+class MatmulOS(Instruction):
+    """Output-stationary: an M x K by K x N product accumulated in the cells.
+
+    Streams `depth` (K) logical rows of A transposed (row k holds A[0..M-1][k])
+    from `a_row` into the array's rows and `depth` rows of B (row k holds
+    B[k][0..N-1]) from `b_row` into its columns; cell (i, j) sums
+    A[i][k] * B[k][j] over k, and the M x C results drain into accumulator rows
+    `acc_row`, ... (columns from N get zero). `rows` (M) <= R, `cols` (N) <= C.
+    """
+
+    OPCODE = Opcode.MATMUL_OS
+    QUEUE = Queue.EXECUTE
+    MNEMONIC = "matmul_os"
+    FIELDS = (
+        ("a_row", 20),
+        ("b_row", 20),
+        ("depth", 16),
+        ("rows", 11),
+        ("cols", 11),
+        ("acc_row", 20),
+        ("accumulate", 1),
+        ("dtype", 2),
+    )
+
+    a_row: int
+    b_row: int
+    depth: int
+    rows: int
+    cols: int
+    acc_row: int
+    dtype: DType
+    accumulate: bool = False
+    deps: Deps = field(default=NO_DEPS)
+
+    @property
+    def acc_dtype(self) -> DType:
+        return DType.F32 if self.dtype.is_float else DType.I32
+
+    def _check(self, config: MxuConfig) -> None:
+        _cols_in(self.depth, (1 << 16) - 1, "'depth'")
+        _cols_in(self.rows, config.rows, "'rows' (the tile's M)")
+        _cols_in(self.cols, config.cols, "'cols' (the tile's N)")
+        if self.dtype is DType.I32:
+            raise IsaError("the array multiplies i8, bf16 or f32, not i32")
+        _rows_in(Memory.SPAD, self.a_row, self.depth, self.dtype, config, "A")
+        _rows_in(Memory.SPAD, self.b_row, self.depth, self.dtype, config, "B")
+        _rows_in(Memory.ACC, self.acc_row, self.rows, self.acc_dtype, config, "output")
 
 
 @dataclass(frozen=True)
@@ -401,6 +463,7 @@ INSTRUCTIONS: tuple[type[Instruction], ...] = (
     Config,
     Fence,
     Halt,
+    MatmulOS,
 )
 BY_OPCODE: dict[Opcode, type[Instruction]] = {cls.OPCODE: cls for cls in INSTRUCTIONS}
 BY_MNEMONIC: dict[str, type[Instruction]] = {cls.MNEMONIC: cls for cls in INSTRUCTIONS}
@@ -431,6 +494,7 @@ __all__ = [
     "Load",
     "LoadWeights",
     "Matmul",
+    "MatmulOS",
     "Memory",
     "Opcode",
     "Queue",
