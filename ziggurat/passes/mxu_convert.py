@@ -38,7 +38,7 @@ from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.device import LaunchOp, YieldOp
 from ziggurat.dialects.linalg import BatchMatmulOp, GenericOp, MatmulOp
 from ziggurat.dialects.memref import CollapseShapeOp
-from ziggurat.dialects.mxu import GemmOp, dtype_of, target_of
+from ziggurat.dialects.mxu import DATAFLOWS, GemmOp, dtype_of, target_of
 from ziggurat.hardware import mxu_isa as isa
 from ziggurat.hardware.mxu_config import ConfigError, MxuConfig
 from ziggurat.passes.mxu_epilogue import Epilogue, NotAnEpilogue, constant_value, match_epilogue
@@ -237,7 +237,9 @@ def _collapsed_like(value: SSAValue, like: SSAValue, rewriter: Rewriter, at: Ope
     return view.result
 
 
-def _convert(op: MatmulOp | BatchMatmulOp, config: MxuConfig, rewriter: Rewriter) -> None:
+def _convert(
+    op: MatmulOp | BatchMatmulOp, config: MxuConfig, dataflow: str, rewriter: Rewriter
+) -> None:
     a, b = op.inputs
     (c,) = op.outputs
     fill = _zero_fill_before(op, c)
@@ -270,6 +272,7 @@ def _convert(op: MatmulOp | BatchMatmulOp, config: MxuConfig, rewriter: Rewriter
         func=isa.Func.RELU if epilogue.relu else isa.Func.NONE,
         scale=epilogue.scale,
         shift=epilogue.shift,
+        dataflow=dataflow,
     )
     launch = LaunchOp(target_of(config), Region(Block([gemm, YieldOp()])))
     launch.location = op.location
@@ -286,8 +289,9 @@ class ConvertLinalgToMxuPass(ModulePass):
     """Run matmuls (and their fill and epilogue) on the mxu; leave the rest on the host.
 
     preset/config: the machine (a preset name, or a TOML/JSON file that wins over it);
-    rows/cols: override the array size (0 keeps the preset's); host-fallback: leave
-    matmuls the unit cannot run on the host (false: report them as errors).
+    rows/cols: override the array size (0 keeps the preset's); dataflow: `ws`
+    (weight-stationary) or `os` (output-stationary); host-fallback: leave matmuls the
+    unit cannot run on the host (false: report them as errors).
     """
 
     name = "convert-linalg-to-mxu"
@@ -296,9 +300,12 @@ class ConvertLinalgToMxuPass(ModulePass):
     config: str = ""
     rows: int = 0
     cols: int = 0
+    dataflow: str = "ws"
     host_fallback: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.dataflow not in DATAFLOWS:
+            raise CompileError(f"'dataflow' must be ws or os, not '{self.dataflow}'")
         try:
             config = load_config(self.preset, self.config, self.rows, self.cols)
         except ConfigError as error:
@@ -311,4 +318,4 @@ class ConvertLinalgToMxuPass(ModulePass):
                 if not self.host_fallback:
                     raise CompileError(f"cannot lower '{matmul.name}' to the mxu: {reason}", matmul)
                 continue
-            _convert(matmul, config, rewriter)
+            _convert(matmul, config, self.dataflow, rewriter)

@@ -135,6 +135,8 @@ class MxuPipelinePass(PipelinePass):
     """Array rows (0: the preset's)."""
     cols: int = 0
     """Array columns (0: the preset's)."""
+    dataflow: str = "ws"
+    """`ws` (weight-stationary: loadw + matmul) or `os` (output-stationary: matmul_os)."""
     host_fallback: bool = True
     """Leave matmuls the unit cannot run on the host (false: report them)."""
 
@@ -154,6 +156,7 @@ class MxuPipelinePass(PipelinePass):
                 config=self.config,
                 rows=self.rows,
                 cols=self.cols,
+                dataflow=self.dataflow,
                 host_fallback=self.host_fallback,
             ),
             MxuSchedulePass(),

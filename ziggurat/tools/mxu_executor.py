@@ -23,22 +23,23 @@ class MxuExecutor:
 
     name = "mxu"
 
-    def __init__(self, preset: str = "edge", config: str = ""):
+    def __init__(self, preset: str = "edge", config: str = "", dataflow: str = "ws"):
         self.preset = preset
         self.config = config
+        self.dataflow = dataflow
         self.runtime = MxuRuntime()
-        self.machine_given = False
-        """Whether the user chose the machine (then the program must not be compiled yet)."""
+        self.options_given = False
+        """Whether the user chose how to compile (then the program must not be compiled yet)."""
 
     def prepare(
         self, module: ModuleOp, entry: str | None = None
     ) -> Callable[[Sequence[np.ndarray]], list[np.ndarray]]:
-        if self.machine_given and mxu_launches(module):
+        if self.options_given and mxu_launches(module):
             raise CompileError(
                 "mxu: the program is already compiled for the machine in its launches; "
-                "--mxu-config applies to programs ziggurat-run compiles"
+                "--mxu-config and --mxu-dataflow apply to programs ziggurat-run compiles"
             )
-        lowered = lower_for_mxu(module, self.preset, self.config)
+        lowered = lower_for_mxu(module, self.preset, self.config, self.dataflow)
         for launch in mxu_launches(lowered):
             assemble_kernel(launch)  # report bad kernels before running anything
         host = RefExecutor({"mxu": self.runtime.run_launch}).prepare(lowered, entry)

@@ -79,6 +79,11 @@ def _argument_parser() -> argparse.ArgumentParser:
         metavar="PRESET|FILE",
         help="the mxu machine: a preset (edge, tpu-v1) or a TOML/JSON config (default: edge)",
     )
+    p.add_argument(
+        "--mxu-dataflow",
+        choices=("ws", "os"),
+        help="the mxu array's dataflow: weight- or output-stationary (default: ws)",
+    )
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on internal errors")
     p.add_argument("--version", action="version", version=f"ziggurat-run {__version__}")
     return p
@@ -117,9 +122,12 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     module = parse_source(registry.make_context(), text, name)
     verify_module(module)
     executor = factory()
+    if (args.mxu_config or args.mxu_dataflow) and args.target != "mxu":
+        raise ToolError("--mxu-config and --mxu-dataflow apply to --target mxu only")
+    if args.mxu_dataflow is not None:
+        executor.dataflow = args.mxu_dataflow  # pyright: ignore[reportAttributeAccessIssue]
+        executor.options_given = True  # pyright: ignore[reportAttributeAccessIssue]
     if args.mxu_config is not None:
-        if args.target != "mxu":
-            raise ToolError("--mxu-config applies to --target mxu only")
         from ziggurat.hardware.mxu_config import PRESETS, ConfigError, MxuConfig
 
         preset = args.mxu_config in PRESETS
@@ -128,7 +136,7 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
                 MxuConfig.load(args.mxu_config)
             except ConfigError as error:
                 raise ToolError(f"--mxu-config: {error}") from None
-        executor.machine_given = True  # pyright: ignore[reportAttributeAccessIssue]
+        executor.options_given = True  # pyright: ignore[reportAttributeAccessIssue]
         executor.preset, executor.config = (  # pyright: ignore[reportAttributeAccessIssue]
             (args.mxu_config, "") if preset else ("edge", args.mxu_config)
         )

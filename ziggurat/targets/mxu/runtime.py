@@ -170,7 +170,9 @@ class MxuRuntime:
         }
 
 
-def lower_for_mxu(module: ModuleOp, preset: str = "edge", config: str = "") -> ModuleOp:
+def lower_for_mxu(
+    module: ModuleOp, preset: str = "edge", config: str = "", dataflow: str = "ws"
+) -> ModuleOp:
     """`module` ready to run: a copy through `mxu-pipeline` (or `mxu-schedule`) if needed.
 
     A module with instruction-level kernels runs as it is; one with `mxu.gemm`s is
@@ -190,6 +192,6 @@ def lower_for_mxu(module: ModuleOp, preset: str = "edge", config: str = "") -> M
     if has_gemm:
         MxuSchedulePass().apply(Context(), lowered)
     else:
-        MxuPipelinePass(preset=preset, config=config).apply(Context(), lowered)
+        MxuPipelinePass(preset=preset, config=config, dataflow=dataflow).apply(Context(), lowered)
     lowered.verify()
     return lowered
