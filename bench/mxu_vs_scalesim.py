@@ -1,11 +1,15 @@
-"""GEMM layers on the mxu simulator vs SCALE-Sim 3.0.0, weight-stationary, same run, same machine.
+"""GEMM layers on the mxu simulator vs SCALE-Sim 3.0.0, in both dataflows, same run and machine.
 
-For each layer and array size: SCALE-Sim's cycle count (its config file and a GEMM
-topology CSV, run in its own virtual environment because it needs numpy < 2.4), the
-closed form ceil(K/R) * ceil(N/C) * (2R + M + C - 2), and ziggurat's `mxu_schedule` +
-`simulate` on the machine without weight overlap (its `array_cycles` must equal the
-closed form, which is SCALE-Sim's count plus one) and with double buffering (array
-cycles and total cycles with every DMA transfer). Results are checked against numpy.
+For each layer and array size, weight-stationary: SCALE-Sim's cycle count (its config
+file and a GEMM topology CSV, run in its own virtual environment because it needs
+numpy < 2.4), the closed form ceil(K/R) * ceil(N/C) * (2R + M + C - 2), and ziggurat's
+`mxu_schedule` + `simulate` on the machine without weight overlap (its `array_cycles`
+must equal the closed form, which is SCALE-Sim's count plus one) and with double
+buffering (array cycles and total cycles with every DMA transfer). Output-stationary:
+SCALE-Sim with `Dataflow = os`, the closed form ceil(M/R) * ceil(N/C) * (R + C + K - 2),
+and ziggurat's `dataflow="os"` schedule (`matmul_os`, A loaded transposed), whose
+`array_cycles` must equal that closed form, again SCALE-Sim's count plus one. Results
+are checked against numpy.
 
 Wall times are the best of --repeat runs (ours: of at least 20, since each takes
 milliseconds). SCALE-Sim's is measured inside its subprocess around `scalesim(...)` and
@@ -75,8 +79,8 @@ print(json.dumps({"run_s": time.perf_counter() - start}))
 """Runs in SCALE-Sim's interpreter: one layer, timed around SCALE-Sim's own run."""
 
 
-def scalesim_config(side: int, machine: MxuConfig) -> str:
-    """SCALE-Sim's config: the same array and SRAM sizes, weight-stationary, ideal DRAM."""
+def scalesim_config(side: int, machine: MxuConfig, dataflow: str) -> str:
+    """SCALE-Sim's config: the same array and SRAM sizes and dataflow, ideal DRAM."""
     half = machine.scratchpad_kib // 2
     return f"""[general]
 run_name = layer
@@ -91,7 +95,7 @@ IfmapOffset = 0
 FilterOffset = 10000000
 OfmapOffset = 20000000
 Bandwidth = 10
-Dataflow = ws
+Dataflow = {dataflow}
 ReadRequestBuffer = 32
 WriteRequestBuffer = 32
 
@@ -118,12 +122,14 @@ UseRamulatorTrace = False
 """
 
 
-def run_scalesim(python: Path, side: int, layer: tuple[int, int, int], repeat: int) -> dict:
-    """SCALE-Sim's weight-stationary cycles for the layer, and its best wall time."""
+def run_scalesim(
+    python: Path, side: int, layer: tuple[int, int, int], repeat: int, dataflow: str
+) -> dict:
+    """SCALE-Sim's cycles for the layer in `dataflow` (ws, os), and its best wall time."""
     m, k, n = layer
     with tempfile.TemporaryDirectory(prefix="scalesim-") as tmp:
         work = Path(tmp)
-        (work / "scale.cfg").write_text(scalesim_config(side, MACHINES[side]))
+        (work / "scale.cfg").write_text(scalesim_config(side, MACHINES[side], dataflow))
         # GEMM topology rows are "name, M, N, K," (A is M x K, B is K x N).
         (work / "topology.csv").write_text(f"Layer, M, N, K,\nlayer, {m}, {n}, {k},\n")
         # A layout file is required even when no custom layout is used.
@@ -149,7 +155,8 @@ def run_scalesim(python: Path, side: int, layer: tuple[int, int, int], repeat: i
             with open(out / "layer" / "COMPUTE_REPORT.csv", newline="") as report:
                 row = next(iter(csv.DictReader(report, skipinitialspace=True)))
             cycles = int(row["Total Cycles"])
-    return {"scalesim_cycles": cycles, "scalesim_s": best}
+    prefix = "" if dataflow == "ws" else f"{dataflow}_"
+    return {f"{prefix}scalesim_cycles": cycles, f"{prefix}scalesim_s": best}
 
 
 def dram_image(spec: GemmSpec, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, dict[str, int]]:
@@ -161,10 +168,10 @@ def dram_image(spec: GemmSpec, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray
 
 
 def run_ours(
-    spec: GemmSpec, config: MxuConfig, dram: np.ndarray, bases: dict[str, int]
+    spec: GemmSpec, config: MxuConfig, dram: np.ndarray, bases: dict[str, int], dataflow: str
 ) -> SimResult:
     """Schedule the GEMM, place it in DRAM, simulate it: what the timed region covers."""
-    _, stream = schedule_gemm(spec, config)
+    _, stream = schedule_gemm(spec, config, dataflow=dataflow)
     program: list[Instruction] = [
         replace(ins, dram_addr=ins.dram_addr + bases[operand]) if operand else ins  # type: ignore[call-arg]
         for ins, operand in stream
@@ -181,17 +188,18 @@ def ours(side: int, layer: tuple[int, int, int], repeat: int) -> dict:
     want = a.astype(np.int64) @ b.astype(np.int64)
     spec = GemmSpec(m, k, n, DType.I8, DType.I32, a_stride=k, b_stride=n, c_stride=4 * n)
     row: dict[str, Any] = {}
-    for name, overlap in (("serial", False), ("double", True)):
+    runs = (("serial", False, "ws"), ("double", True, "ws"), ("os", True, "os"))
+    for name, overlap, dataflow in runs:
         config = MACHINES[side].with_options(double_buffer_weights=overlap)
         dram, bases = dram_image(spec, a, b)
-        result = run_ours(spec, config, dram, bases)
+        result = run_ours(spec, config, dram, bases, dataflow)
         c = dram[bases["c"] :].view("<i4").reshape(m, n)
         if not np.array_equal(c, want):
-            raise SystemExit(f"ours: wrong result for {m}x{k}x{n} on {side}x{side}")
+            raise SystemExit(f"ours ({name}): wrong result for {m}x{k}x{n} on {side}x{side}")
         best = math.inf
         for _ in range(repeat):
             start = time.perf_counter()
-            run_ours(spec, config, dram, bases)
+            run_ours(spec, config, dram, bases, dataflow)
             best = min(best, time.perf_counter() - start)
         report = result.report
         row[f"{name}_array_cycles"] = report.array_cycles
@@ -202,8 +210,15 @@ def ours(side: int, layer: tuple[int, int, int], repeat: int) -> dict:
 
 
 def formula(side: int, layer: tuple[int, int, int]) -> int:
+    """Weight-stationary: SCALE-Sim's count plus one."""
     m, k, n = layer
     return math.ceil(k / side) * math.ceil(n / side) * (2 * side + m + side - 2)
+
+
+def os_formula(side: int, layer: tuple[int, int, int]) -> int:
+    """Output-stationary: SCALE-Sim's count plus one."""
+    m, k, n = layer
+    return math.ceil(m / side) * math.ceil(n / side) * (side + side + k - 2)
 
 
 def table(rows: list[dict]) -> str:
@@ -219,6 +234,21 @@ def table(rows: list[dict]) -> str:
             f"| {r['serial_array_cycles']:,} | {r['double_array_cycles']:,} / "
             f"{r['double_cycles']:,} ({100 * r['double_utilisation']:.0f}%) "
             f"| {r['scalesim_s']:.3f} | {1000 * ours_s:.1f} ms | {r['scalesim_s'] / ours_s:.0f}x |"
+        )
+    return "\n".join(lines)
+
+
+def os_table(rows: list[dict]) -> str:
+    lines = [
+        "| layer MxKxN | array | SCALE-Sim OS | OS formula | ours OS: array / total (util.) "
+        "| SCALE-Sim OS s | ours OS s | speed-up |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['layer']} | {r['array']} | {r['os_scalesim_cycles']:,} | {r['os_formula']:,} "
+            f"| {r['os_array_cycles']:,} / {r['os_cycles']:,} ({100 * r['os_utilisation']:.0f}%) "
+            f"| {r['os_scalesim_s']:.3f} | {1000 * r['os_s']:.1f} ms | {r['os_speedup']:.0f}x |"
         )
     return "\n".join(lines)
 
@@ -269,13 +299,26 @@ def main() -> None:
             m, k, n = layer
             row: dict[str, Any] = {"layer": f"{m}x{k}x{n}", "array": f"{side}x{side}"}
             row["formula"] = formula(side, layer)
-            row.update(run_scalesim(args.scalesim, side, layer, args.repeat))
+            row["os_formula"] = os_formula(side, layer)
+            for dataflow in ("ws", "os"):
+                row.update(run_scalesim(args.scalesim, side, layer, args.repeat, dataflow))
             row.update(ours(side, layer, max(args.repeat, OURS_REPEAT)))
             row["speedup"] = row["scalesim_s"] / max(row["serial_s"], row["double_s"])
+            row["os_speedup"] = row["os_scalesim_s"] / row["os_s"]
             row["matches_scalesim"] = (
                 row["serial_array_cycles"] == row["formula"] == row["scalesim_cycles"] + 1
             )
-            failed |= not row["matches_scalesim"]
+            row["os_matches_scalesim"] = (
+                row["os_array_cycles"] == row["os_formula"] == row["os_scalesim_cycles"] + 1
+            )
+            for key, what in (("matches_scalesim", "ws"), ("os_matches_scalesim", "os")):
+                if not row[key]:
+                    failed = True
+                    print(
+                        f"error: {row['layer']} on {row['array']}, {what}: ours differs from "
+                        "the closed form or SCALE-Sim + 1",
+                        file=sys.stderr,
+                    )
             rows.append(row)
     meta = {
         "date": datetime.date.today().isoformat(),
@@ -290,9 +333,11 @@ def main() -> None:
             f"{meta['date']}, {meta['machine']}; best of {args.repeat} (ours: of "
             f"{max(args.repeat, OURS_REPEAT)})\n"
         )
+        print("Weight-stationary\n")
         print(table(rows))
+        print("\nOutput-stationary\n")
+        print(os_table(rows))
     if failed:
-        print("error: ours without weight overlap differs from SCALE-Sim + 1", file=sys.stderr)
         sys.exit(1)
 
 

@@ -2,8 +2,9 @@
 
 Every stream is laid into a DRAM image with its operands, checked instruction
 by instruction against the config, run by `simulate`, and compared with numpy:
-bit for bit for int8, within rounding for bf16 and f32. Cycle counts are
-compared with SCALE-Sim's weight-stationary formula and the compute bound.
+bit for bit for int8, within rounding for bf16 and f32, in both dataflows.
+Cycle counts are compared with SCALE-Sim's weight-stationary and
+output-stationary formulas and the compute bound.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Queue,
     Store,
 )
 from ziggurat.passes.mxu_schedule import (
+    DATAFLOWS,
     GemmPlan,
     GemmScheduleError,
     GemmSpec,
@@ -85,9 +88,11 @@ def run(
     operands: dict[str, np.ndarray],
     *,
     double_buffer: bool = True,
+    dataflow: str = "ws",
 ) -> Run:
     """Schedule `spec`, check every instruction, simulate it and read C back."""
-    plan, stream = schedule_gemm(spec, config, double_buffer=double_buffer)
+    plan, stream = schedule_gemm(spec, config, double_buffer=double_buffer, dataflow=dataflow)
+    assert plan.dataflow == dataflow
     dram, bases = layout(spec, operands)
     program: list[Instruction] = []
     for instruction, operand in stream:
@@ -113,6 +118,12 @@ def formula(m: int, k: int, n: int, config: MxuConfig) -> int:
 
 def compute_bound(m: int, k: int, n: int, config: MxuConfig) -> int:
     return math.ceil(k / config.rows) * math.ceil(n / config.cols) * m
+
+
+def os_formula(m: int, k: int, n: int, config: MxuConfig) -> int:
+    """SCALE-Sim's output-stationary count plus one: one matmul_os per R x C output tile."""
+    r, c = config.rows, config.cols
+    return math.ceil(m / r) * math.ceil(n / c) * (r + c + k - 2)
 
 
 def int8_reference(spec: GemmSpec, ops: dict[str, np.ndarray]) -> np.ndarray:
@@ -202,10 +213,10 @@ SHAPES = st.tuples(st.integers(1, 90), st.integers(1, 70), st.integers(1, 50))
 SLOW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def schedulable(spec: GemmSpec, config: MxuConfig) -> None:
+def schedulable(spec: GemmSpec, config: MxuConfig, dataflow: str = "ws") -> None:
     """Skip the draws whose scratchpad cannot hold even one tile (tested separately)."""
     try:
-        plan_gemm(spec, config)
+        plan_gemm(spec, config, dataflow=dataflow)
     except GemmScheduleError:
         assume(False)
 
@@ -213,15 +224,22 @@ def schedulable(spec: GemmSpec, config: MxuConfig) -> None:
 # --- results -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("dataflow", DATAFLOWS)
 @SLOW
 @given(
     shape=SHAPES,
     config=small_configs(),
     epilogue=st.sampled_from(["requant", "i32", "i32-bias", "accumulate"]),
     seed=st.integers(0, 2**16),
+    double_buffer=st.booleans(),
 )
 def test_int8_results_are_bit_exact(
-    shape: tuple[int, int, int], config: MxuConfig, epilogue: str, seed: int
+    dataflow: str,
+    shape: tuple[int, int, int],
+    config: MxuConfig,
+    epilogue: str,
+    seed: int,
+    double_buffer: bool,
 ) -> None:
     m, k, n = shape
     if epilogue == "requant":
@@ -242,12 +260,13 @@ def test_int8_results_are_bit_exact(
         spec = dense(m, k, n, DType.I8, DType.I32, bias=True, func=Func.RELU)
     else:
         spec = dense(m, k, n, DType.I8, DType.I32, accumulate=True)
-    schedulable(spec, config)
+    schedulable(spec, config, dataflow)
     ops = operands(spec, seed, big=epilogue == "accumulate")
-    got = run(spec, config, ops)
+    got = run(spec, config, ops, double_buffer=double_buffer, dataflow=dataflow)
     np.testing.assert_array_equal(got.c.astype(np.int64), int8_reference(spec, ops))
 
 
+@pytest.mark.parametrize("dataflow", DATAFLOWS)
 @SLOW
 @given(
     shape=SHAPES,
@@ -264,6 +283,7 @@ def test_int8_results_are_bit_exact(
     seed=st.integers(0, 2**16),
 )
 def test_float_results_are_within_rounding(
+    dataflow: str,
     shape: tuple[int, int, int],
     config: MxuConfig,
     types: tuple[DType, DType],
@@ -284,9 +304,9 @@ def test_float_results_are_within_rounding(
         func=Func.RELU if epilogue == "bias-relu" else Func.NONE,
         accumulate=epilogue == "accumulate",
     )
-    schedulable(spec, config)
+    schedulable(spec, config, dataflow)
     ops = operands(spec, seed)
-    got = run(spec, config, ops).c.astype(np.float64)
+    got = run(spec, config, ops, dataflow=dataflow).c.astype(np.float64)
     want = float_reference(spec, ops)
     # f32 sums of k products: a few ulps of the magnitudes summed; bf16 output: 2^-8.
     magnitude = np.abs(ops["a"].astype(np.float64)) @ np.abs(ops["b"].astype(np.float64))
@@ -295,7 +315,8 @@ def test_float_results_are_within_rounding(
     assert np.all(np.abs(got - want) <= tolerance)
 
 
-def test_strided_operands_at_offsets() -> None:
+@pytest.mark.parametrize("dataflow", DATAFLOWS)
+def test_strided_operands_at_offsets(dataflow: str) -> None:
     """Rows wider than the matrix and operands that start inside their buffers."""
     config = MxuConfig(rows=8, cols=8, scratchpad_kib=4, accumulator_kib=1)
     spec = GemmSpec(
@@ -317,7 +338,7 @@ def test_strided_operands_at_offsets() -> None:
         shift=4,
     )
     ops = operands(spec, 3)
-    got = run(spec, config, ops)
+    got = run(spec, config, ops, dataflow=dataflow)
     np.testing.assert_array_equal(got.c.astype(np.int64), int8_reference(spec, ops))
 
 
@@ -438,6 +459,103 @@ def test_total_cycles_with_weight_overlap_are_lower() -> None:
     assert overlap.array_cycles < serial.array_cycles
 
 
+# --- output-stationary cycles and buffering ---------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 300), st.integers(1, 300), st.integers(1, 300)),
+    sides=st.sampled_from([(16, 16), (8, 32), (32, 8)]),
+)
+def test_os_array_cycles_equal_the_formula(
+    shape: tuple[int, int, int], sides: tuple[int, int]
+) -> None:
+    """One matmul_os per R x C output tile over the whole K: SCALE-Sim's OS count + 1."""
+    m, k, n = shape
+    config = MxuConfig().with_options(rows=sides[0], cols=sides[1])
+    spec = dense(m, k, n, DType.I8, DType.I32)
+    got = run(spec, config, operands(spec, 0), dataflow="os")
+    products = [i for i in got.program if isinstance(i, MatmulOS)]
+    assert len(products) == math.ceil(m / sides[0]) * math.ceil(n / sides[1])
+    assert all(i.depth == k for i in products)
+    assert not any(isinstance(i, LoadWeights | Matmul) for i in got.program)
+    assert got.result.report.array_cycles == os_formula(m, k, n, config)
+
+
+@SLOW
+@given(shape=SHAPES, config=small_configs())
+def test_os_array_cycles_count_every_chunk(shape: tuple[int, int, int], config: MxuConfig) -> None:
+    """Each matmul_os costs its depth plus R + C - 2; the formula whenever K fits one."""
+    m, k, n = shape
+    spec = dense(m, k, n, DType.I8, DType.I32)
+    schedulable(spec, config, "os")
+    got = run(spec, config, operands(spec, 1), dataflow="os")
+    r, c = config.rows, config.cols
+    tiles = math.ceil(m / r) * math.ceil(n / c)
+    assert got.plan.folds == tiles * got.plan.k_tiles
+    cycles = got.result.report.array_cycles
+    assert cycles == tiles * k + got.plan.folds * (r + c - 2)
+    if got.plan.k_tiles == 1:
+        assert cycles == os_formula(m, k, n, config)
+
+
+def test_os_splits_k_only_when_the_scratchpad_is_short() -> None:
+    spec = dense(20, 300, 12, DType.I8, DType.I8, bias=True, func=Func.RELU, scale=3, shift=9)
+    ops = operands(spec, 7)
+    roomy = MxuConfig(rows=8, cols=8, scratchpad_kib=16, accumulator_kib=1)
+    short = roomy.with_options(scratchpad_kib=1)  # 128 rows: not two 300-row operands
+    whole = run(spec, roomy, ops, dataflow="os")
+    split = run(spec, short, ops, dataflow="os")
+    for got in (whole, split):
+        np.testing.assert_array_equal(got.c.astype(np.int64), int8_reference(spec, ops))
+    assert whole.plan.k_tiles == 1
+    assert whole.result.report.array_cycles == os_formula(20, 300, 12, roomy)
+    assert split.plan.k_tiles > 1 and split.plan.loop_order == "m, n, k"
+    assert split.plan.scratchpad_rows <= short.scratchpad_rows
+    tiles = math.ceil(20 / 8) * math.ceil(12 / 8)
+    extra = tiles * (split.plan.k_tiles - 1) * (8 + 8 - 2)  # a fill and drain per extra chunk
+    assert split.result.report.array_cycles == os_formula(20, 300, 12, short) + extra
+
+
+def test_os_reads_each_operand_once_when_it_fits() -> None:
+    config = MxuConfig()
+    spec = dense(256, 256, 256, DType.I8, DType.I32)
+    got = run(spec, config, operands(spec, 0), dataflow="os")
+    assert got.result.report.dram_read_bytes == 2 * 256 * 256
+    assert got.result.report.dram_written_bytes == 256 * 256 * 4
+    # A reaches the scratchpad through the transposer, a 16 x 16 block per transfer.
+    transposed = [i for i in got.program if isinstance(i, Load) and i.transpose]
+    assert len(transposed) == 16 * 16
+    assert all(i.rows == 16 and i.cols == 16 for i in transposed)
+
+
+def test_os_double_buffering_overlaps_dma_with_compute() -> None:
+    config = MxuConfig()
+    spec = dense(256, 256, 64, DType.I8, DType.I8, bias=True, func=Func.RELU, shift=8)
+    ops = operands(spec, 5)
+    double = run(spec, config, ops, dataflow="os")
+    single = run(spec, config, ops, double_buffer=False, dataflow="os")
+    assert double.plan.double_buffered and not single.plan.double_buffered
+    np.testing.assert_array_equal(double.c, single.c)
+    np.testing.assert_array_equal(double.c.astype(np.int64), int8_reference(spec, ops))
+    assert double.result.report.cycles < 0.8 * single.result.report.cycles
+    fenced = [x for ins in double.program[:-1] for x in (ins, Fence())] + [Halt()]
+    dram, _ = layout(spec, ops)
+    assert double.result.report.cycles < 0.6 * simulate(fenced, config, dram).report.cycles
+
+
+def test_os_epilogue_overlaps_the_next_tile() -> None:
+    """An output tile's activate runs while the array computes a later tile."""
+    spec = dense(64, 64, 64, DType.I8, DType.I8, bias=True, func=Func.RELU, shift=6)
+    got = run(spec, MxuConfig(), operands(spec, 0), dataflow="os")
+    schedule = got.result.report.schedule
+    products = [schedule[i] for i, x in enumerate(got.program) if isinstance(x, MatmulOS)]
+    activates = [schedule[i] for i, x in enumerate(got.program) if isinstance(x, Activate)]
+    assert len(products) == len(activates) == 16
+    overlapping = [a for a in activates if any(s < a[1] and a[0] < e for s, e in products)]
+    assert len(overlapping) >= len(activates) // 2
+
+
 # --- tokens, traffic, tiling ---------------------------------------------------------
 
 
@@ -463,8 +581,9 @@ def token_balance(program: list[Instruction]) -> dict[str, int]:
     return balance
 
 
+@pytest.mark.parametrize("dataflow", DATAFLOWS)
 @pytest.mark.parametrize("accumulate", [False, True])
-def test_fragments_are_self_contained_and_compose(accumulate: bool) -> None:
+def test_fragments_are_self_contained_and_compose(accumulate: bool, dataflow: str) -> None:
     """Two GEMMs joined by a fence: each pops every token it pushes, and both are right."""
     config = MxuConfig(rows=4, cols=8, scratchpad_kib=1, accumulator_kib=1)
     first = dense(40, 30, 20, DType.I8, DType.I32, accumulate=accumulate)
@@ -477,7 +596,7 @@ def test_fragments_are_self_contained_and_compose(accumulate: bool) -> None:
     dram = np.concatenate([d1, d2])
     program: list[Instruction] = []
     for spec, bases, shift in ((first, b1, 0), (second, b2, d1.size)):
-        _, stream = schedule_gemm(spec, config)
+        _, stream = schedule_gemm(spec, config, dataflow=dataflow)
         fragment = [
             replace(i, dram_addr=i.dram_addr + bases[o] + shift) if o else i  # type: ignore[call-arg]
             for i, o in stream
@@ -570,6 +689,17 @@ def test_epilogue_overlaps_the_next_tile() -> None:
 def test_bad_specs_are_refused(spec: GemmSpec, message: str) -> None:
     with pytest.raises(GemmScheduleError, match=message):
         schedule_gemm(spec, MxuConfig())
+
+
+def test_an_unknown_dataflow_is_refused() -> None:
+    with pytest.raises(GemmScheduleError, match="unknown dataflow 'is'"):
+        schedule_gemm(dense(4, 4, 4, DType.I8, DType.I32), MxuConfig(), dataflow="is")
+
+
+def test_a_scratchpad_too_small_for_os_is_refused() -> None:
+    config = MxuConfig(rows=16, cols=16, scratchpad_kib=1)  # 64 rows; the bias needs 256
+    with pytest.raises(GemmScheduleError, match="cannot hold one row of A transposed"):
+        plan_gemm(dense(8, 8, 1024, DType.I8, DType.I8, bias=True), config, dataflow="os")
 
 
 def test_a_scratchpad_too_small_is_refused() -> None:
