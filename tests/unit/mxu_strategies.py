@@ -31,6 +31,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Queue,
     Store,
@@ -77,16 +78,27 @@ def _encodable(cls: type[Instruction]) -> st.SearchStrategy[Instruction]:
 
 @st.composite
 def _dram_transfer(
-    draw: st.DrawFn, config: MxuConfig, size_rows: int, per_row: int, dtype: DType, pad: bool
+    draw: st.DrawFn,
+    config: MxuConfig,
+    size_rows: int,
+    per_row: int,
+    dtype: DType,
+    pad: bool,
+    transpose: bool = False,
 ) -> dict[str, int]:
-    """rows, cols, stride, dram_addr, row (and pad_rows) of a valid DMA transfer."""
+    """rows, cols, stride, dram_addr, row (and pad_rows) of a valid DMA transfer.
+
+    A transposed load writes `cols` rows on chip (of `rows` <= width elements).
+    """
     cols = draw(st.integers(1, config.width))
     row_bytes = cols * dtype.bytes
     capacity = size_rows // per_row
-    max_rows = min(MAX_ROWS_FIELD, capacity, (config.dram_bytes - row_bytes) // row_bytes + 1)
+    in_dram = (config.dram_bytes - row_bytes) // row_bytes + 1
+    max_rows = min(MAX_ROWS_FIELD, in_dram, config.width if transpose else capacity)
     rows = draw(st.integers(1, max_rows))
-    pad_rows = draw(st.integers(0, min(MAX_PAD_ROWS, capacity - rows))) if pad else 0
-    row = draw(st.integers(0, size_rows - (rows + pad_rows) * per_row))
+    written = cols if transpose else rows
+    pad_rows = draw(st.integers(0, min(MAX_PAD_ROWS, capacity - written))) if pad else 0
+    row = draw(st.integers(0, size_rows - (written + pad_rows) * per_row))
     if rows > 1:
         stride = draw(
             st.integers(row_bytes, min(MAX_STRIDE, (config.dram_bytes - row_bytes) // (rows - 1)))
@@ -114,9 +126,11 @@ def _memory_and_dtype(draw: st.DrawFn, config: MxuConfig) -> tuple[Memory, DType
 @st.composite
 def _valid_load(draw: st.DrawFn, config: MxuConfig) -> Instruction:
     memory, dtype, size, per_row = _memory_and_dtype(draw, config)
-    fields = draw(_dram_transfer(config, size, per_row, dtype, pad=True))
+    # Only the scratchpad has a transposer.
+    transpose = memory is Memory.SPAD and draw(st.booleans())
+    fields = draw(_dram_transfer(config, size, per_row, dtype, pad=True, transpose=transpose))
     deps = draw(_deps_for(Queue.LOAD))
-    return Load(memory=memory, dtype=dtype, deps=deps, **fields)
+    return Load(memory=memory, dtype=dtype, transpose=transpose, deps=deps, **fields)
 
 
 @st.composite
@@ -151,6 +165,25 @@ def _valid_matmul(draw: st.DrawFn, config: MxuConfig) -> Instruction:
         row=row,
         rows=rows,
         acc_row=acc_row,
+        dtype=dtype,
+        accumulate=draw(st.booleans()),
+        deps=draw(_deps_for(Queue.EXECUTE)),
+    )
+
+
+@st.composite
+def _valid_matmul_os(draw: st.DrawFn, config: MxuConfig) -> Instruction:
+    dtype = draw(st.sampled_from(_ARRAY_DTYPES))
+    rows = draw(st.integers(1, config.rows))
+    depth = draw(st.integers(1, min(MAX_ROWS_FIELD, config.scratchpad_rows // dtype.bytes)))
+    last = config.scratchpad_rows - depth * dtype.bytes
+    return MatmulOS(
+        a_row=draw(st.integers(0, last)),
+        b_row=draw(st.integers(0, last)),
+        depth=depth,
+        rows=rows,
+        cols=draw(st.integers(1, config.cols)),
+        acc_row=draw(st.integers(0, config.accumulator_rows - rows)),
         dtype=dtype,
         accumulate=draw(st.booleans()),
         deps=draw(_deps_for(Queue.EXECUTE)),
@@ -196,6 +229,8 @@ def _valid(cls: type[Instruction], config: MxuConfig) -> st.SearchStrategy[Instr
         return _valid_loadw(config)
     if cls is Matmul:
         return _valid_matmul(config)
+    if cls is MatmulOS:
+        return _valid_matmul_os(config)
     if cls is Activate:
         return _valid_activate(config)
     if cls is Config:

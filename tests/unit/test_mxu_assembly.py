@@ -22,6 +22,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Store,
 )
@@ -96,6 +97,22 @@ def test_canonical_text_parses_and_prints_back_unchanged() -> None:
     assert format_assembly(parse_assembly(GEMM_TEXT)) == GEMM_TEXT
 
 
+def test_output_stationary_instructions_in_canonical_form() -> None:
+    program = [
+        Load(Memory.SPAD, 0, 0x40, 48, 16, 16, DType.BF16, transpose=True),
+        MatmulOS(0, 64, 48, 16, 12, 32, DType.BF16, accumulate=True, deps=Deps(push_next=True)),
+    ]
+    text = (
+        "load memory=spad, row=0, dram_addr=0x40, stride=48, rows=16, cols=16, dtype=bf16,"
+        " transpose=true\n"
+        "matmul_os a_row=0, b_row=64, depth=48, rows=16, cols=12, acc_row=32, accumulate=true,"
+        " dtype=bf16 deps(push_next)\n"
+    )
+    assert format_assembly(program) == text
+    assert parse_assembly(text) == program
+    assert parse_assembly(text.replace("transpose=true", "transpose=1")) == program
+
+
 def test_defaults_are_left_out_and_config_may_be_bare() -> None:
     text = "config\nactivate acc_row=1, rows=2, row=3, cols=4, dtype=f32\n"
     program = parse_assembly(text)
@@ -168,8 +185,15 @@ def test_parse_inverts_format_with_comments(
 
 def respace(text: str, sep: str, eq: str, indent: str) -> str:
     """The same program spelt with other spacing: the grammar, not the quick path, reads it."""
-    text = text.replace(", ", sep).replace("=", eq).replace(" deps(", f"{sep}deps(")
-    return "".join(f"{indent}{line} ; note\n" for line in text.splitlines())
+    lines = []
+    for line in text.splitlines():
+        mnemonic, _, rest = line.partition(" ")
+        rest = rest.replace(", ", sep).replace("=", eq)
+        # `deps(...)` follows the last field; with no field it follows the mnemonic.
+        if not rest.startswith("deps("):
+            rest = rest.replace(" deps(", f"{sep}deps(")
+        lines.append(" ".join(part for part in (mnemonic, rest) if part))
+    return "".join(f"{indent}{line} ; note\n" for line in lines)
 
 
 @settings(max_examples=150, deadline=None)
@@ -199,7 +223,7 @@ MALFORMED = [
         "halt\n\n   jump",
         "t.s:3:4",
         "unknown instruction 'jump' (expected 'load', 'loadw', 'matmul', 'activate', 'store',"
-        " 'config', 'fence' or 'halt')",
+        " 'config', 'fence', 'halt' or 'matmul_os')",
     ),
     (
         "loadw row=0, rows=16, colz=16, dtype=i8",

@@ -24,6 +24,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Store,
 )
@@ -85,6 +86,43 @@ def test_load_fills_the_documented_bit_ranges() -> None:
         | 3 << 124  # dtype = i32, bits 124..125
     )
     assert encode([instruction]) == expected.to_bytes(16, "little")
+
+
+def test_a_transposed_load_sets_bit_126() -> None:
+    plain = Load(Memory.SPAD, 0, 0, 4, 4, 4, DType.I8)
+    transposed = Load(Memory.SPAD, 0, 0, 4, 4, 4, DType.I8, transpose=True)
+    assert encode_instruction(transposed) == encode_instruction(plain) | 1 << 126
+    assert decode_instruction(encode_instruction(transposed)) == transposed
+
+
+def test_matmul_os_fills_the_documented_bit_ranges() -> None:
+    instruction = MatmulOS(
+        a_row=0xABCDE,
+        b_row=7,
+        depth=0x1234,
+        rows=16,
+        cols=0x7FF,
+        acc_row=9,
+        accumulate=True,
+        dtype=DType.F32,
+        deps=Deps(pop_next=True),
+    )
+    expected = (
+        9
+        | 0b0010 << 4  # pop_next is deps bit 1
+        | 0xABCDE << 8  # a_row, bits 8..27
+        | 7 << 28  # b_row, bits 28..47
+        | 0x1234 << 48  # depth, bits 48..63
+        | 16 << 64  # rows, bits 64..74
+        | 0x7FF << 75  # cols, bits 75..85
+        | 9 << 86  # acc_row, bits 86..105
+        | 1 << 106  # accumulate
+        | 2 << 107  # dtype = f32, bits 107..108
+    )
+    assert encode_instruction(instruction) == expected
+    assert decode_instruction(expected) == instruction
+    with pytest.raises(MxuFormatError, match="reserved bit 109 is set in a 'matmul_os'"):
+        decode((expected | 1 << 109).to_bytes(16, "little"))
 
 
 def test_activate_fills_the_documented_bit_ranges() -> None:
@@ -201,13 +239,13 @@ HALT = word(8)
         (
             HALT + word(0),
             "prog.bin: instruction 1 (byte 0x10)",
-            "unknown opcode 0 (a zeroed word is not an instruction); opcodes are 1..8",
+            "unknown opcode 0 (a zeroed word is not an instruction); opcodes are 1..9",
         ),
-        (word(15), "prog.bin: instruction 0 (byte 0x0)", "unknown opcode 15; opcodes are 1..8"),
+        (word(15), "prog.bin: instruction 0 (byte 0x0)", "unknown opcode 15; opcodes are 1..9"),
         (
-            HALT * 12 + word(9),
+            HALT * 12 + word(10),
             "prog.bin: instruction 12 (byte 0xc0)",
-            "unknown opcode 9; opcodes are 1..8",
+            "unknown opcode 10; opcodes are 1..9",
         ),
         (
             word(8 | 1 << 4),
@@ -225,7 +263,7 @@ HALT = word(8)
             word(1 | 1 << 127),
             "prog.bin: instruction 0 (byte 0x0)",
             "reserved bit 127 is set in a 'load' instruction "
-            "(it uses bits 0..125; the rest must be zero)",
+            "(it uses bits 0..126; the rest must be zero)",
         ),
         (
             HALT + word(4 | 2 << 75),
@@ -297,7 +335,8 @@ def test_the_layout_table_in_the_docs_matches_the_instruction_set() -> None:
     """docs/mxu.md's bit ranges are what FIELDS in the ISA module lay out."""
     docs = Path(__file__).parents[2] / "docs" / "mxu.md"
     section = docs.read_text(encoding="utf-8").split("## Encoding", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| (\d+) \| `(\w+)` \| (.*?) \| (\d+)-127 \|$", section, re.MULTILINE)
+    # The reserved bits: "N-127", or "127" alone.
+    rows = re.findall(r"^\| (\d+) \| `(\w+)` \| (.*?) \| (\d+)(?:-127)? \|$", section, re.MULTILINE)
     by_mnemonic = {cls.MNEMONIC: cls for cls in INSTRUCTIONS}
     assert sorted(mnemonic for _, mnemonic, _, _ in rows) == sorted(by_mnemonic)
     for opcode, mnemonic, fields, reserved in rows:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_mxu_simulator import ordered_f32_product, os_gemm_program
 
 from ziggurat.hardware.mxu_config import MxuConfig
 from ziggurat.hardware.mxu_isa import (
@@ -22,6 +23,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Store,
 )
@@ -174,6 +176,97 @@ def test_bad_operands_are_reported() -> None:
         pe.matmul(np.ones((1, 3), dtype=np.int8), "i8")
     with pytest.raises(ValueError, match="not i32"):
         pe.matmul(np.ones((1, 2), dtype=np.int8), "i32")
+
+
+# --- the output-stationary dataflow ----------------------------------------------
+
+
+@st.composite
+def os_shapes(draw: st.DrawFn) -> tuple[int, int, int, int, int]:
+    """(R, C, M, K, N) with M <= R and N <= C; K is any depth."""
+    r = draw(st.integers(1, 8))
+    c = draw(st.integers(1, 8))
+    return r, c, draw(st.integers(1, r)), draw(st.integers(1, 20)), draw(st.integers(1, c))
+
+
+@settings(max_examples=150, deadline=None)
+@given(shape=os_shapes(), seed=st.integers(0, 2**32 - 1))
+def test_os_int8_results_and_cycles(shape: tuple[int, int, int, int, int], seed: int) -> None:
+    r, c, m, k, n = shape
+    rng = np.random.default_rng(seed)
+    a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    b = rng.integers(-128, 128, (k, n), dtype=np.int8)
+    out, cycles = PEArray(r, c).matmul_os(a, b, "i8")
+    assert out.dtype == np.int32
+    np.testing.assert_array_equal(out, _padded(a.astype(np.int64) @ b.astype(np.int64), c))
+    # docs/mxu.md: a matmul_os of depth K takes K + R + C - 2 cycles, whatever M and N.
+    assert cycles == k + r + c - 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(shape=os_shapes(), seed=st.integers(0, 2**32 - 1), dtype=st.sampled_from(["f32", "bf16"]))
+def test_os_float_cells_sum_in_k_order(
+    shape: tuple[int, int, int, int, int], seed: int, dtype: str
+) -> None:
+    r, c, m, k, n = shape
+    rng = np.random.default_rng(seed)
+    element = np.float32 if dtype == "f32" else ml_dtypes.bfloat16
+    a = rng.standard_normal((m, k)).astype(element)
+    b = rng.standard_normal((k, n)).astype(element)
+    out, cycles = PEArray(r, c).matmul_os(a, b, dtype)
+    assert out.dtype == np.float32 and cycles == k + r + c - 2
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    np.testing.assert_allclose(out, _padded(exact, c), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(out, _padded(ordered_f32_product(a, b), c))
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=os_shapes())
+def test_os_trace_counts_every_mac_once(shape: tuple[int, int, int, int, int]) -> None:
+    r, c, m, k, n = shape
+    pe = PEArray(r, c, trace=True)
+    _, cycles = pe.matmul_os(np.ones((m, k), dtype=np.int8), np.ones((k, n), dtype=np.int8), "i8")
+    trace = pe.trace
+    assert trace is not None
+    assert len(trace.active) == len(trace.useful) == cycles
+    # Every cell meets K pairs of operands; the M x N tile's meetings are the useful MACs.
+    assert trace.active.sum() == r * c * k
+    assert trace.useful.sum() == m * n * k
+    assert (trace.useful <= trace.active).all()
+    # The wave starts in the top-left cell and ends in the bottom-right one.
+    assert trace.active[0] == 1 and trace.active[-1] == 1
+
+
+def test_os_full_utilisation_needs_a_depth_beyond_the_skew() -> None:
+    """Every cell is busy in the cycles when all R + C - 1 diagonals hold a pair."""
+    pe = PEArray(4, 4, trace=True)
+    pe.matmul_os(np.ones((4, 12), dtype=np.int8), np.ones((12, 4), dtype=np.int8), "i8")
+    assert pe.trace is not None
+    assert (pe.trace.utilisation == 1.0).sum() == 12 - (4 + 4 - 2)
+
+
+def test_os_leaves_the_weight_tile_alone() -> None:
+    pe = PEArray(2, 2)
+    pe.load_weights(np.array([[1, 2], [3, 4]], dtype=np.int8))
+    pe.matmul_os(np.full((2, 3), 9, dtype=np.int8), np.full((3, 2), 9, dtype=np.int8), "i8")
+    out, _ = pe.matmul(np.array([[1, 1]], dtype=np.int8), "i8")
+    np.testing.assert_array_equal(out, [[4, 6]])
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape", "message"),
+    [
+        ((3, 2), (2, 2), "1 <= M <= 2"),
+        ((2, 2), (3, 2), "K = 2"),
+        ((2, 2), (2, 3), "1 <= N <= 2"),
+        ((2,), (2, 2), "M x K"),
+    ],
+)
+def test_os_misuse_is_reported(
+    a_shape: tuple[int, ...], b_shape: tuple[int, ...], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        PEArray(2, 2).matmul_os(np.ones(a_shape, np.int8), np.ones(b_shape, np.int8), "i8")
 
 
 # --- timeline PNG -----------------------------------------------------------------
@@ -358,3 +451,29 @@ def test_simulator_trace_renders(tmp_path: Path) -> None:
     start = result.report.schedule[matmul][0]
     mid = (array_lane.y0 + array_lane.y1) // 2
     assert tuple(pixels[mid, layout.x(start + 4)]) == layout.colours["matmul"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shape=os_shapes(),
+    seed=st.integers(0, 2**32 - 1),
+    dtype=st.sampled_from([DType.I8, DType.BF16, DType.F32]),
+)
+def test_os_pe_model_agrees_with_the_simulator(
+    shape: tuple[int, int, int, int, int], seed: int, dtype: DType
+) -> None:
+    """One output tile: transposed loads, one matmul_os, and the cells stepped by hand."""
+    r, c, m, k, n = shape
+    a, b = _operands(dtype, m, k, n, seed)
+    config = MxuConfig(rows=r, cols=c, dram_mib=1)
+    gemm = os_gemm_program(m, k, n, config, dtype)
+    result = simulate(gemm.program, config, gemm.dram(a, b))
+
+    out, cycles = PEArray(r, c).matmul_os(a, b, dtype)
+    np.testing.assert_array_equal(gemm.result(result.dram), out[:, :n])
+    acc_dtype = DType.F32 if dtype.is_float else DType.I32
+    # Columns from N are the array's zero products in both views, bit for bit.
+    np.testing.assert_array_equal(result.accumulator_rows(0, m, acc_dtype)[:, :c], out)
+    (index,) = [i for i, ins in enumerate(gemm.program) if isinstance(ins, MatmulOS)]
+    start, end = result.report.schedule[index]
+    assert end - start == cycles

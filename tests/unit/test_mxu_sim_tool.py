@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_mxu_simulator import gemm_program
+from test_mxu_simulator import gemm_program, os_gemm_program
 
 from ziggurat.hardware.mxu_config import MxuConfig
 from ziggurat.hardware.mxu_isa import (
@@ -155,6 +155,33 @@ def test_a_gemm_on_a_preset(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     assert "on a 256 x 256 array" in text.splitlines()[0]
     dram = np.frombuffer(out.read_bytes(), dtype=np.uint8)
     np.testing.assert_array_equal(gemm.result(dram), a.astype(np.int32) @ b.astype(np.int32))
+
+
+def test_an_output_stationary_gemm_from_a_binary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Transposed loads and matmul_os, from a binary: results and the closed form."""
+    config = MxuConfig.preset("edge")
+    m, k, n = 40, 50, 20
+    gemm = os_gemm_program(m, k, n, config)
+    program = tmp_path / "os.bin"
+    program.write_bytes(encode(gemm.program))
+    rng = np.random.default_rng(5)
+    a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    b = rng.integers(-128, 128, (k, n), dtype=np.int8)
+    image = tmp_path / "in.bin"
+    image.write_bytes(gemm.dram(a, b).tobytes())
+    out = tmp_path / "out.bin"
+    status, text, err = sim(
+        capsys, str(program), "--dram", str(image), "--dump-dram", str(out), "--json"
+    )
+    assert status == 0 and err == ""
+    dram = np.frombuffer(out.read_bytes(), dtype=np.uint8)
+    np.testing.assert_array_equal(gemm.result(dram), a.astype(np.int32) @ b.astype(np.int32))
+    data = json.loads(text)
+    # 3 x 2 output tiles of 16 x 16, each 16 + 16 + 50 - 2 cycles.
+    assert data["array_cycles"] == 3 * 2 * (16 + 16 + 50 - 2)
+    assert data["macs"] == m * k * n
 
 
 def test_trace_file(

@@ -1,8 +1,9 @@
 """The mxu simulator's results: what each instruction computes, and the errors of docs/mxu.md.
 
 Expected values come from numpy (or plain Python integers) applied to the
-inputs, never from the simulator. `gemm_program` builds the weight-stationary
-GEMM that test_mxu_timing.py also times.
+inputs, never from the simulator. `gemm_program` and `os_gemm_program` build
+the weight-stationary and output-stationary GEMMs that test_mxu_timing.py also
+times.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Store,
 )
@@ -124,6 +126,61 @@ def gemm_program(m: int, k: int, n: int, config: MxuConfig, dtype: DType = DType
     return Gemm(program, m, k, n, dtype, a_addr, b_addr, c_addr)
 
 
+def os_gemm_program(m: int, k: int, n: int, config: MxuConfig, dtype: DType = DType.I8) -> Gemm:
+    """C = A @ B on the output-stationary array: one `matmul_os` per R x C output tile.
+
+    Each R-row block of A goes through the transposer (A^T: K rows of up to R
+    elements), in slices of at most `width` columns of A; each C-column panel
+    of B is loaded as K rows. A fence, then tile (i, j) is one `matmul_os` over
+    the whole K into accumulator rows j * m + i * R (the layout of
+    `gemm_program`), a second fence and one store per column panel.
+    """
+    r, c, size = config.rows, config.cols, dtype.bytes
+    acc = DType.F32 if dtype.is_float else DType.I32
+    m_tiles, n_tiles = math.ceil(m / r), math.ceil(n / c)
+    a_addr, b_addr = 0, m * k * size
+    c_addr = b_addr + k * n * size
+    program: list[Instruction] = []
+    row = 0
+    a_rows = []
+    for i in range(m_tiles):
+        mm = min(r, m - i * r)
+        for k0 in range(0, k, config.width):
+            kk = min(config.width, k - k0)
+            addr = a_addr + (i * r * k + k0) * size
+            program.append(
+                Load(Memory.SPAD, row + k0 * size, addr, k * size, mm, kk, dtype, transpose=True)
+            )
+        a_rows.append(row)
+        row += k * size
+    b_rows = []
+    for j in range(n_tiles):
+        nn = min(c, n - j * c)
+        program.append(Load(Memory.SPAD, row, b_addr + j * c * size, n * size, k, nn, dtype))
+        b_rows.append(row)
+        row += k * size
+    program.append(Fence())
+    for i in range(m_tiles):
+        for j in range(n_tiles):
+            mm, nn = min(r, m - i * r), min(c, n - j * c)
+            program.append(MatmulOS(a_rows[i], b_rows[j], k, mm, nn, j * m + i * r, dtype))
+    program.append(Fence())
+    for j in range(n_tiles):
+        nn = min(c, n - j * c)
+        program.append(Store(Memory.ACC, j * m, c_addr + j * c * 4, n * 4, m, nn, acc))
+    program.append(Halt())
+    return Gemm(program, m, k, n, dtype, a_addr, b_addr, c_addr)
+
+
+def ordered_f32_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A @ B as an output-stationary cell sums it: f32, k = 0, 1, ... in order."""
+    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    total = a32[:, 0:1] * b32[0:1, :]
+    for k in range(1, a.shape[1]):
+        total = total + a32[:, k : k + 1] * b32[k : k + 1, :]
+    return total
+
+
 def small_array(rows: int, cols: int, double: bool = True) -> MxuConfig:
     """An R x C array whose accumulator holds `gemm_program`'s m * ceil(n / C) rows."""
     return MxuConfig(rows=rows, cols=cols, accumulator_kib=256, double_buffer_weights=double)
@@ -175,6 +232,60 @@ def test_float_gemm_is_close(
     got = gemm.result(result.dram)
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5 * math.sqrt(k))
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=shapes, array=arrays, seed=st.integers(0, 2**32 - 1))
+def test_output_stationary_int8_gemm_is_bit_exact(
+    shape: tuple[int, int, int], array: tuple[int, int], seed: int
+) -> None:
+    m, k, n = shape
+    config = small_array(*array)
+    rng = np.random.default_rng(seed)
+    a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    b = rng.integers(-128, 128, (k, n), dtype=np.int8)
+    gemm = os_gemm_program(m, k, n, config)
+    result = simulate(gemm.program, config, gemm.dram(a, b))
+    expected = (a.astype(np.int64) @ b.astype(np.int64)).astype(np.int32)
+    np.testing.assert_array_equal(gemm.result(result.dram), expected)
+    assert result.report.macs == m * k * n
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=shapes,
+    array=arrays,
+    seed=st.integers(0, 2**32 - 1),
+    dtype=st.sampled_from([DType.F32, DType.BF16]),
+)
+def test_output_stationary_float_gemm_sums_each_cell_in_order(
+    shape: tuple[int, int, int], array: tuple[int, int], seed: int, dtype: DType
+) -> None:
+    m, k, n = shape
+    config = small_array(*array)
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((m, k)).astype(NUMPY_TYPES[dtype])
+    b = rng.standard_normal((k, n)).astype(NUMPY_TYPES[dtype])
+    gemm = os_gemm_program(m, k, n, config, dtype)
+    result = simulate(gemm.program, config, gemm.dram(a, b))
+    got = gemm.result(result.dram)
+    assert got.dtype == np.float32
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    np.testing.assert_allclose(got, exact, rtol=1e-5, atol=1e-5 * math.sqrt(k))
+    # Each cell adds its products in k order, rounding to f32: reproducible bit for bit.
+    np.testing.assert_array_equal(got, ordered_f32_product(a, b))
+
+
+def test_output_stationary_gemm_with_a_long_k_on_the_tpu_v1_preset() -> None:
+    """K far beyond the array: one matmul_os per output tile still covers it."""
+    config = MxuConfig.preset("tpu-v1")
+    rng = np.random.default_rng(2)
+    a = rng.integers(-128, 128, (40, 1500), dtype=np.int8)
+    b = rng.integers(-128, 128, (1500, 300), dtype=np.int8)
+    gemm = os_gemm_program(40, 1500, 300, config)
+    result = simulate(gemm.program, config, gemm.dram(a, b))
+    np.testing.assert_array_equal(gemm.result(result.dram), a.astype(np.int32) @ b)
+    assert sum(isinstance(ins, MatmulOS) for ins in gemm.program) == 2
 
 
 def test_gemm_on_the_tpu_v1_preset() -> None:
@@ -300,6 +411,122 @@ def test_int8_accumulation_wraps_around() -> None:
     exact = start.astype(object) + a.astype(object).dot(w.astype(object))
     wrapped = [[(int(v) + 2**31) % 2**32 - 2**31 for v in row] for row in exact]
     np.testing.assert_array_equal(result.accumulator_rows(0, 2), wrapped)
+
+
+def test_transposed_load_writes_the_columns_as_rows() -> None:
+    dram = np.arange(256, dtype=np.uint8)
+    program = [
+        Load(Memory.SPAD, 20, 200, 4, 7, 4, DType.I8),  # stale data in rows 20..26
+        Fence(),
+        # A 3 x 2 block (rows 10 bytes apart, from byte 5) -> 2 rows of 3, then 2 zero rows.
+        Load(Memory.SPAD, 20, 5, 10, 3, 2, DType.I8, pad_rows=2, transpose=True),
+    ]
+    result = run(program, dram)
+    expected = np.zeros((7, 4), dtype=np.uint8)
+    expected[0, :3] = [5, 15, 25]
+    expected[1, :3] = [6, 16, 26]
+    expected[4:] = [[216, 217, 218, 219], [220, 221, 222, 223], [224, 225, 226, 227]]
+    np.testing.assert_array_equal(result.scratchpad[20:27], expected)
+    assert result.report.dram_read_bytes == 7 * 4 + 3 * 2
+
+
+@pytest.mark.parametrize("dtype", [DType.I8, DType.BF16, DType.F32, DType.I32])
+def test_transposed_load_of_every_type(dtype: DType) -> None:
+    """A block of any element type comes out transposed, a bf16 row taking two rows."""
+    rng = np.random.default_rng(int(dtype))
+    block = rng.integers(-100, 100, (4, 3)).astype(NUMPY_TYPES[dtype])  # rows <= width = 4
+    stride = 3 * dtype.bytes + 5  # rows are not adjacent in DRAM
+    dram = np.zeros(512, dtype=np.uint8)
+    for i in range(4):
+        raw = block[i].view(np.uint8)
+        dram[40 + i * stride : 40 + i * stride + raw.size] = raw
+    program = [Load(Memory.SPAD, 8, 40, stride, 4, 3, dtype, transpose=True)]
+    result = run(program, dram)
+    np.testing.assert_array_equal(result.scratchpad_rows(8, 3, dtype), block.T)
+    # 3 logical rows: nothing after them is written.
+    assert not result.scratchpad[8 + 3 * dtype.bytes :].any()
+
+
+def test_transposed_and_plain_loads_take_the_same_time() -> None:
+    plain = Load(Memory.SPAD, 0, 0, 12, 4, 3, DType.I8)
+    transposed = Load(Memory.SPAD, 0, 0, 12, 4, 3, DType.I8, transpose=True)
+    times = [run([ins]).report.schedule[0] for ins in (plain, transposed)]
+    assert times[0] == times[1]
+
+
+def test_matmul_os_overwrites_or_accumulates() -> None:
+    a = np.array([[1, 2, -3], [4, 5, 6]], dtype=np.int8)  # M=2, K=3
+    b = np.array([[1, 0, 2], [0, 1, 3], [-1, 1, 1]], dtype=np.int8)  # K=3, N=3
+    junk = np.full((3, 4), 99, dtype=np.int8)  # beyond M and N: must not be used
+    a_t = junk.copy()
+    a_t[:, :2] = a.T
+    b_rows = junk.copy()
+    b_rows[:, :3] = b
+    stale = np.full((4, 8), 7, dtype="<i4")
+    config = MxuConfig(rows=4, cols=4, scratchpad_kib=4, accumulator_kib=4, dram_mib=1)
+    wide = config.with_options(rows=8)  # width 8: the accumulator has columns beyond C
+    dram = _dram_of((0, a_t), (64, b_rows), (128, stale))
+    product = a.astype(np.int32) @ b
+    for machine in (config, wide):
+        program = [
+            Load(Memory.SPAD, 0, 0, 4, 3, 4, DType.I8),
+            Load(Memory.SPAD, 16, 64, 4, 3, 4, DType.I8),
+            Load(Memory.ACC, 10, 128, 32, 4, machine.width, DType.I32),
+            Fence(),
+            MatmulOS(0, 16, 3, 2, 3, 0, DType.I8),
+            MatmulOS(0, 16, 3, 2, 3, 10, DType.I8),
+            MatmulOS(0, 16, 3, 2, 3, 10, DType.I8, accumulate=True),
+            Halt(),
+        ]
+        result = simulate(program, machine, dram.copy())
+        c = machine.cols
+        once = result.accumulator_rows(0, 2)
+        np.testing.assert_array_equal(once[:, :3], product)
+        np.testing.assert_array_equal(once[:, 3:c], 0)  # columns from N: zero products
+        twice = result.accumulator_rows(10, 4)
+        np.testing.assert_array_equal(twice[:2, :3], 2 * product)
+        np.testing.assert_array_equal(twice[:2, 3:c], 0)
+        # Columns from C and rows from M are not the array's: they keep their values.
+        np.testing.assert_array_equal(twice[:2, c:], stale[:2, c : machine.width])
+        np.testing.assert_array_equal(twice[2:], stale[2:, : machine.width])
+        assert result.report.macs == 3 * (2 * 3 * 3)
+
+
+def test_matmul_os_int8_accumulation_wraps_around() -> None:
+    start = np.array([[2**31 - 10, -(2**31) + 3]], dtype="<i4")
+    a_t = np.array([[127], [127]], dtype=np.int8)  # A = [[127, 127]]
+    b = np.array([[127, -128], [127, -128]], dtype=np.int8)
+    dram = _dram_of((0, start), (64, a_t), (128, b))
+    program = [
+        Load(Memory.ACC, 0, 0, 8, 1, 2, DType.I32),
+        Load(Memory.SPAD, 0, 64, 1, 2, 1, DType.I8),
+        Load(Memory.SPAD, 4, 128, 2, 2, 2, DType.I8),
+        Fence(),
+        MatmulOS(0, 4, 2, 1, 2, 0, DType.I8, accumulate=True),
+    ]
+    result = run(program, dram)
+    exact = [2**31 - 10 + 2 * 127 * 127, -(2**31) + 3 - 2 * 127 * 128]
+    np.testing.assert_array_equal(
+        result.accumulator_rows(0, 1)[0, :2], [_wrap(v, 32) for v in exact]
+    )
+
+
+def test_matmul_os_leaves_the_weights_alone() -> None:
+    """A matmul after a matmul_os still uses the tile of the last loadw."""
+    x = np.array([[1, 2], [3, 4]], dtype=np.int8)
+    w = np.array([[5, 6], [7, 8]], dtype=np.int8)
+    dram = _dram_of((0, x), (16, w))
+    program = [
+        Load(Memory.SPAD, 0, 0, 2, 2, 2, DType.I8),
+        Load(Memory.SPAD, 4, 16, 2, 2, 2, DType.I8),
+        Fence(),
+        LoadWeights(4, 2, 2, DType.I8),
+        MatmulOS(0, 0, 2, 2, 2, 4, DType.I8),  # x^T-as-A times x: a different product
+        Matmul(0, 2, 0, DType.I8),
+    ]
+    result = run(program, dram)
+    np.testing.assert_array_equal(result.accumulator_rows(0, 2)[:, :2], x.astype(np.int32) @ w)
+    np.testing.assert_array_equal(result.accumulator_rows(4, 2)[:, :2], x.T.astype(np.int32) @ x)
 
 
 def _wrap(value: int, bits: int) -> int:
@@ -501,6 +728,40 @@ def test_error_activate_reads_unwritten_accumulator_rows() -> None:
 def test_error_store_reads_unwritten_accumulator_rows() -> None:
     program = [Store(Memory.ACC, 7, 0, 4, 1, 1, DType.I32), Halt()]
     expect_error(program, 0, "accumulator row 7 that nothing wrote")
+
+
+def test_error_store_reads_accumulator_rows_matmul_os_did_not_write() -> None:
+    program = [
+        MatmulOS(0, 0, 1, 3, 1, 0, DType.I8),
+        Fence(),
+        Store(Memory.ACC, 0, 0, 4, 4, 1, DType.I32),
+        Halt(),
+    ]
+    expect_error(program, 2, "accumulator row 3 that nothing wrote")
+
+
+@pytest.mark.parametrize(
+    ("instruction", "words"),
+    [
+        # The transposer takes at most `width` (4) rows of the block.
+        (Load(Memory.SPAD, 0, 0, 4, 5, 4, DType.I8, transpose=True), ["'rows'", "1 and 4", "5"]),
+        (Load(Memory.ACC, 0, 0, 4, 4, 4, DType.I32, transpose=True), ["scratchpad only"]),
+        # 3 columns + 2 pad rows of f32 from row 1004: rows 1004..1023 fit, 1024 does not.
+        (
+            Load(Memory.SPAD, 1004, 0, 16, 4, 3, DType.F32, pad_rows=3, transpose=True),
+            ["rows 1004..1027", "1024 rows"],
+        ),
+        (MatmulOS(0, 8, 4, 5, 4, 0, DType.I8), ["'rows' (the tile's M)", "1 and 4"]),
+        (MatmulOS(0, 8, 4, 4, 5, 0, DType.I8), ["'cols' (the tile's N)", "1 and 4"]),
+        (MatmulOS(0, 8, 0, 4, 4, 0, DType.I8), ["'depth'", "not 0"]),
+        (MatmulOS(0, 8, 4, 4, 4, 0, DType.I32), ["not i32"]),
+        (MatmulOS(1020, 0, 7, 4, 4, 0, DType.I8), ["A rows 1020..1026", "spad"]),
+        (MatmulOS(0, 1020, 3, 4, 4, 0, DType.BF16), ["B rows 1020..1025"]),
+        (MatmulOS(0, 0, 2, 4, 4, 254, DType.F32), ["output rows 254..257", "acc"]),
+    ],
+)
+def test_error_out_of_range_fields(instruction: Instruction, words: list[str]) -> None:
+    expect_error([Fence(), instruction, Halt()], 1, *words)
 
 
 def test_error_dram_image_too_small() -> None:

@@ -7,6 +7,7 @@ table are:
     load / store   10 + ceil(bytes / 4)      (16 bytes: 14 cycles, 64 bytes: 26)
     loadw          4                        (R)
     matmul         M + 4 + 4 - 2 = M + 6
+    matmul_os      K + 4 + 4 - 2 = K + 6
     activate       2 + rows
     config         1
 
@@ -27,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mxu_strategies import programs
-from test_mxu_simulator import TINY, gemm_program, small_array
+from test_mxu_simulator import TINY, gemm_program, os_gemm_program, small_array
 
 from ziggurat.hardware.mxu_config import MxuConfig
 from ziggurat.hardware.mxu_isa import (
@@ -42,6 +43,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Queue,
     Store,
@@ -261,6 +263,91 @@ def test_store_to_execute_tokens_free_accumulator_rows() -> None:
     assert report.stalls["token"] == 14 + (40 - 4)
 
 
+def test_matmul_os_holds_the_whole_array() -> None:
+    program = [
+        spad_load(0),  # 0                                            [0, 14)
+        spad_load(8),  # 1                                            [14, 28)  unit 14
+        Fence(),  # 2                                                 [28, 28)
+        LoadWeights(8, 4, 4, DType.I8),  # 3                          [28, 32)  fence 28
+        Matmul(0, 4, 0, DType.I8),  # 4: waits for its tile            [32, 42)  unit 4
+        # 5: the array is free only when the matmul has ended (42), not after
+        # its 4 rows (36): K = 4 -> 4 + 6 cycles                       [42, 52)  unit 10
+        MatmulOS(0, 8, 4, 4, 4, 4, DType.I8),
+        # 6: the weight path is free and no matmul uses buffer 1: it overlaps
+        # the matmul_os; in-order issue keeps it from starting before 42  [42, 46)
+        LoadWeights(8, 4, 4, DType.I8),
+        # 7: its tile is ready at 46, the array takes it when 5 ends     [52, 62)  unit 10
+        Matmul(0, 4, 8, DType.I8),
+        # 8: waits for the matmul's end (62), though the array would take
+        # another matmul at 56; K = 2 -> 8 cycles                       [62, 70)  unit 10
+        MatmulOS(0, 8, 2, 4, 4, 4, DType.I8, accumulate=True),
+        # 9: reads accumulator rows 4..7 that 8 writes                   [70, 76)  scoreboard 8
+        Activate(4, 4, 100, 4, DType.I8),
+        Halt(),  # 10                                                  [76, 76)
+    ]
+    schedule, report = schedule_of(program)
+    assert schedule == [
+        (0, 14),
+        (14, 28),
+        (28, 28),
+        (28, 32),
+        (32, 42),
+        (42, 52),
+        (42, 46),
+        (52, 62),
+        (62, 70),
+        (70, 76),
+        (76, 76),
+    ]
+    assert report.stalls == {
+        "token": 0,
+        "unit": 14 + 4 + 10 + 10 + 10,
+        "scoreboard": 8,
+        "fence": 28,
+    }
+    assert report.busy["array"] == 70 - 32
+    assert report.busy["weights"] == 8
+    # The same chain without the loads and the fence: [0, 4) ... [34, 42).
+    assert report.array_cycles == 42
+    assert report.macs == 3 * (4 * 4 * 4) + 4 * 2 * 4
+
+
+def test_the_scoreboard_orders_matmul_os_after_an_activate() -> None:
+    program = [
+        Load(Memory.ACC, 0, 0, 16, 4, 4, DType.I32),  # 0: 64 bytes    [0, 26)
+        Fence(),  # 1                                                 [26, 26)
+        Activate(0, 4, 0, 4, DType.I8),  # 2: writes scratchpad rows 0..3  [26, 32)  fence 26
+        # 3: reads A from rows 0..1 and B from rows 2..3                [32, 40)  scoreboard 6
+        MatmulOS(0, 2, 2, 4, 4, 8, DType.I8),
+        # 4: a matmul_os is not exempt: accumulating into rows 8..11 waits for
+        # 3 (its end is also when the array is free)                   [40, 47)
+        MatmulOS(0, 2, 1, 4, 4, 8, DType.I8, accumulate=True),
+        Halt(),  # 5                                                   [47, 47)
+    ]
+    schedule, report = schedule_of(program)
+    assert schedule == [(0, 26), (26, 26), (26, 32), (32, 40), (40, 47), (47, 47)]
+    assert report.stalls == {"token": 0, "unit": 8, "scoreboard": 6, "fence": 26}
+    assert report.array_cycles == 8 + 7
+
+
+def test_tokens_order_transposed_loads_matmul_os_and_store() -> None:
+    program = [
+        # 0: A^T, a transposed 4 x 4 block: the same 16 bytes and cycles     [0, 14)
+        Load(Memory.SPAD, 0, 0, 4, 4, 4, DType.I8, transpose=True, deps=PUSH),
+        spad_load(4, deps=PUSH),  # 1: B                                   [14, 28)  unit 14
+        # 2: A^T times A, so the first token (14) is enough                [14, 24)  token 14
+        MatmulOS(0, 0, 4, 4, 4, 0, DType.I8, deps=POP),
+        # 3: reads B: the second token, from 1 (28)                        [28, 38)  token 14
+        MatmulOS(0, 4, 4, 4, 4, 4, DType.I8, deps=Deps(pop_prev=True, push_next=True)),
+        Store(Memory.ACC, 4, 64, 16, 4, 4, DType.I32, deps=POP),  # 4      [38, 64)  token 38
+        Halt(),
+    ]
+    schedule, report = schedule_of(program)
+    assert schedule == [(0, 14), (14, 28), (14, 24), (28, 38), (38, 64), (64, 64)]
+    assert report.stalls == {"token": 14 + 14 + 38, "unit": 14, "scoreboard": 0, "fence": 0}
+    assert report.array_cycles == 20
+
+
 # --- deadlocks and missing tokens ---------------------------------------------------------
 
 
@@ -328,6 +415,29 @@ def test_missing_token_store_reads_unfinished_results() -> None:
     expect_error(program, 2, "reads accumulator rows 0..3 before instruction 1 (matmul)")
 
 
+def test_missing_token_matmul_os_reads_a_transposed_load() -> None:
+    # The transposed 4 x 2 block writes 2 rows (0..1), which the matmul_os reads as A.
+    program = [
+        Load(Memory.SPAD, 0, 0, 2, 4, 2, DType.I8, transpose=True),
+        MatmulOS(0, 8, 2, 4, 4, 0, DType.I8),
+        Halt(),
+    ]
+    expect_error(
+        program,
+        1,
+        "reads scratchpad rows 0..1 before instruction 0 (load) has finished writing them",
+    )
+
+
+def test_missing_token_store_reads_matmul_os_results() -> None:
+    program = [
+        MatmulOS(0, 0, 4, 2, 4, 0, DType.I8),
+        Store(Memory.ACC, 1, 0, 16, 1, 4, DType.I32),
+        Halt(),
+    ]
+    expect_error(program, 1, "reads accumulator row 1 before instruction 0 (matmul_os)")
+
+
 def test_missing_order_between_a_store_and_a_load_of_the_same_bytes() -> None:
     program = [Store(Memory.SPAD, 0, 0, 4, 1, 4, DType.I8), spad_load(8, rows=1), Halt()]
     expect_error(program, 1, "reads DRAM bytes 0x0..0x3 before instruction 0 (store)")
@@ -388,6 +498,24 @@ def test_double_buffering_reaches_the_compute_bound_when_m_hides_the_drain() -> 
     folds = 4 * 4
     # The first tile's load and the last stream's drain are the only exposed cycles.
     assert report.array_cycles == 4 + folds * 64 + 4 + 4 - 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(shape=gemm_shapes, array=array_shapes, double=st.booleans())
+def test_output_stationary_gemm_takes_the_closed_form(
+    shape: tuple[int, int, int], array: tuple[int, int], double: bool
+) -> None:
+    """docs/mxu.md: ceil(M/R) * ceil(N/C) * (R + C + K - 2) array cycles, exactly."""
+    m, k, n = shape
+    r, c = array
+    config = small_array(r, c, double)
+    program = os_gemm_program(m, k, n, config).program
+    report = simulate(program, config).report
+    tiles = math.ceil(m / r) * math.ceil(n / c)
+    assert report.array_cycles == tiles * (r + c + k - 2)
+    # Behind the fence the matmul_os run back to back: the array is busy all along.
+    assert report.busy["array"] == report.array_cycles
+    check_schedule(program, config, report.schedule)
 
 
 # --- a software-pipelined GEMM driven by tokens -------------------------------------------
@@ -471,6 +599,8 @@ def _doc_duration(ins: Instruction, config: MxuConfig) -> int:
         return config.weight_load_cycles or config.rows
     if isinstance(ins, Matmul):
         return ins.rows + config.rows + config.cols - 2
+    if isinstance(ins, MatmulOS):
+        return ins.depth + config.rows + config.cols - 2
     if isinstance(ins, Activate):
         return config.activation_latency + ins.rows
     if isinstance(ins, Config):
@@ -485,7 +615,8 @@ def _rows_touched(ins: Instruction) -> list[tuple[str, set[int], bool]]:
         return set(range(row, row + rows * dtype.bytes))
 
     if isinstance(ins, Load):
-        rows = ins.rows + ins.pad_rows
+        # A transposed load writes one row per column of the block.
+        rows = (ins.cols if ins.transpose else ins.rows) + ins.pad_rows
         if ins.memory is Memory.SPAD:
             return [("spad", spad(ins.row, rows, ins.dtype), True)]
         return [("acc", set(range(ins.row, ins.row + rows)), True)]
@@ -498,6 +629,14 @@ def _rows_touched(ins: Instruction) -> list[tuple[str, set[int], bool]]:
     if isinstance(ins, Matmul):
         acc = set(range(ins.acc_row, ins.acc_row + ins.rows))
         out = [("spad", spad(ins.row, ins.rows, ins.dtype), False), ("acc", acc, True)]
+        return out + ([("acc", acc, False)] if ins.accumulate else [])
+    if isinstance(ins, MatmulOS):
+        acc = set(range(ins.acc_row, ins.acc_row + ins.rows))
+        out = [
+            ("spad", spad(ins.a_row, ins.depth, ins.dtype), False),
+            ("spad", spad(ins.b_row, ins.depth, ins.dtype), False),
+            ("acc", acc, True),
+        ]
         return out + ([("acc", acc, False)] if ins.accumulate else [])
     if isinstance(ins, Activate):
         out = [
@@ -533,9 +672,15 @@ def check_schedule(
         spans = sorted(schedule[i] for i, ins in enumerate(program) if isinstance(ins, kind))
         for (_, end), (start, _) in itertools.pairwise(spans):
             assert start >= end
-    matmuls = [i for i, ins in enumerate(program) if isinstance(ins, Matmul)]
-    for a, b in itertools.pairwise(matmuls):
-        assert schedule[b][0] >= schedule[a][0] + program[a].rows  # type: ignore[attr-defined]
+    products = [i for i, ins in enumerate(program) if isinstance(ins, Matmul | MatmulOS)]
+    for a, b in itertools.pairwise(products):
+        if isinstance(program[a], Matmul) and isinstance(program[b], Matmul):
+            assert schedule[b][0] >= schedule[a][0] + program[a].rows  # type: ignore[attr-defined]
+    for i in products:
+        if isinstance(program[i], MatmulOS):
+            # It holds the whole array: no product of either kind overlaps it.
+            assert all(schedule[i][0] >= schedule[j][1] for j in products if j < i)
+            assert all(schedule[j][0] >= schedule[i][1] for j in products if j > i)
     deps = [getattr(ins, "deps", NO_DEPS) for ins in program]
     flags = {  # direction: (pushing queue, push flag, popping queue, pop flag)
         "load->execute": (Queue.LOAD, "push_next", Queue.EXECUTE, "pop_prev"),
@@ -556,7 +701,11 @@ def check_schedule(
     touched = [_rows_touched(ins) for ins in program]
     for j, later in enumerate(program):
         for i in range(j):
-            if program[i].QUEUE in (None, later.QUEUE) or later.QUEUE is None:
+            if later.QUEUE is None or program[i].QUEUE is None:
+                continue
+            # Within a queue the scoreboard orders them, except matmul after matmul.
+            same_queue = program[i].QUEUE is later.QUEUE
+            if same_queue and isinstance(program[i], Matmul) and isinstance(later, Matmul):
                 continue
             for memory, rows, write in touched[i]:
                 for memory2, rows2, write2 in touched[j]:
@@ -666,7 +815,7 @@ def test_trace_has_one_track_per_unit_and_one_event_per_instruction() -> None:
     }
     assert sorted(names.values()) == sorted(["load", "weights", "array", "activation", "store"])
     complete = [e for e in events if e["ph"] == "X"]
-    units = {"load": Load, "store": Store, "weights": LoadWeights, "array": Matmul}
+    units = {"load": Load, "store": Store, "weights": LoadWeights, "array": Matmul | MatmulOS}
     assert len(complete) == sum(not isinstance(i, Fence | Halt) for i in program)
     for event in complete:
         for key in ("name", "ts", "dur", "pid", "tid"):
@@ -683,3 +832,29 @@ def test_trace_has_one_track_per_unit_and_one_event_per_instruction() -> None:
         for (_, end), (start, _) in itertools.pairwise(spans):
             assert start >= end
     assert chrome_trace(events)["otherData"]["time_unit"] == "1 us = 1 cycle"
+
+
+def test_a_matmul_os_event_covers_its_whole_duration() -> None:
+    config = MxuConfig(rows=4, cols=4)
+    program = [
+        *os_gemm_program(6, 5, 7, config).program[:-1],
+        LoadWeights(0, 4, 4, DType.I8),
+        Matmul(0, 3, 100, DType.I8),
+        MatmulOS(0, 0, 3, 4, 4, 100, DType.I8, accumulate=True),
+        Halt(),
+    ]
+    result = simulate(program, config, trace=True)
+    assert result.trace_events is not None
+    array = [e for e in result.trace_events if e["ph"] == "X" and e["cat"] == "array"]
+    assert [e["name"] for e in array] == ["matmul_os"] * 4 + ["matmul", "matmul_os"]
+    for event in array:
+        start, end = result.report.schedule[event["args"]["index"]]
+        if event["name"] == "matmul_os":
+            assert event["dur"] == end - start == event["args"]["depth"] + 4 + 4 - 2
+        else:
+            assert event["dur"] == 3
+    spans = sorted((e["ts"], e["ts"] + e["dur"]) for e in array)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert start >= end
+    load = next(e for e in result.trace_events if e["name"] == "load")
+    assert load["args"]["transpose"] is True

@@ -33,6 +33,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Store,
 )
@@ -158,13 +159,21 @@ def _check_acc_written(
 def _load(state: MachineState, ins: Load) -> None:
     row_bytes = ins.cols * ins.dtype.bytes
     source = dram_rows(state.dram, ins.dram_addr, ins.stride, ins.rows, row_bytes)
+    state.dram_read_bytes += ins.rows * row_bytes
+    if ins.transpose:
+        # The transposer: column j of the (rows x cols) block becomes logical row j.
+        block = np.ascontiguousarray(source).view(ELEMENT_TYPES[ins.dtype])
+        rows = state.scratchpad_rows(ins.row, ins.rows_written, ins.dtype)
+        rows[: ins.cols, : ins.rows] = block.T
+        rows[: ins.cols, ins.rows :] = 0
+        rows[ins.cols :] = 0
+        return
     target = state.row_bytes(ins.memory, ins.row, ins.rows + ins.pad_rows, ins.dtype)
     target[: ins.rows, :row_bytes] = source
     target[: ins.rows, row_bytes:] = 0
     target[ins.rows :] = 0
     if ins.memory is Memory.ACC:
         state.acc_written[ins.row : ins.row + ins.rows + ins.pad_rows] = True
-    state.dram_read_bytes += ins.rows * row_bytes
 
 
 def _load_weights(state: MachineState, ins: LoadWeights) -> None:
@@ -208,6 +217,42 @@ def _matmul(state: MachineState, ins: Matmul, index: int) -> None:
     state.macs += ins.rows * tile.rows * tile.cols
 
 
+def ordered_outer_sum(a_t: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum_k a_t[k][i] * b[k][j] in f32, one rounding per product and per addition, k in order.
+
+    This is what an output-stationary cell computes: it starts from its first
+    product and adds the next one each cycle. One whole-array step per k (as
+    the array takes one per cycle) keeps the order fixed, whatever the BLAS.
+    """
+    total = a_t[0][:, None] * b[0][None, :]
+    product = np.empty_like(total)
+    for k in range(1, a_t.shape[0]):
+        np.multiply(a_t[k][:, None], b[k][None, :], out=product)
+        total += product
+    return total
+
+
+def _matmul_os(state: MachineState, ins: MatmulOS) -> None:
+    config = state.config
+    m, n = ins.rows, ins.cols
+    a_t = state.scratchpad_rows(ins.a_row, ins.depth, ins.dtype)[:, :m]
+    # Columns from N meet zeros fed in at the top edge: zero products, as in `matmul`.
+    b = np.zeros((ins.depth, config.cols), dtype=ELEMENT_TYPES[ins.dtype])
+    b[:, :n] = state.scratchpad_rows(ins.b_row, ins.depth, ins.dtype)[:, :n]
+    acc = state.accumulator_rows(ins.acc_row, m, ins.acc_dtype)[:, : config.cols]
+    if ins.dtype is DType.I8:
+        # Exact in float64 (see WeightTile: |sum| <= 65535 * 2**14 < 2**53).
+        sums = (a_t.T.astype(np.float64) @ b.astype(np.float64)).astype(np.int64)
+        if ins.accumulate:
+            sums += acc
+        acc[...] = sums.astype(np.int32)
+    else:
+        sums = ordered_outer_sum(a_t.astype(np.float32), b.astype(np.float32))
+        acc[...] = acc + sums if ins.accumulate else sums
+    state.acc_written[ins.acc_row : ins.acc_row + m] = True
+    state.macs += m * ins.depth * n
+
+
 def _activate(state: MachineState, ins: Activate, index: int) -> None:
     _check_acc_written(state, ins, index, ins.acc_row, ins.rows)
     values = state.accumulator_rows(ins.acc_row, ins.rows, ins.acc_dtype)[:, : ins.cols]
@@ -247,6 +292,8 @@ def execute(program: Sequence[Instruction], state: MachineState) -> None:
         for index, ins in enumerate(program):
             if isinstance(ins, Matmul):
                 _matmul(state, ins, index)
+            elif isinstance(ins, MatmulOS):
+                _matmul_os(state, ins)
             elif isinstance(ins, LoadWeights):
                 _load_weights(state, ins)
             elif isinstance(ins, Load):
@@ -269,5 +316,6 @@ __all__ = [
     "WeightTile",
     "dram_rows",
     "execute",
+    "ordered_outer_sum",
     "transfer_end",
 ]

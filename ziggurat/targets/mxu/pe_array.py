@@ -1,7 +1,7 @@
-"""A cycle-by-cycle model of the weight-stationary systolic array, cell by cell.
+"""A cycle-by-cycle model of the systolic array, cell by cell, in both dataflows.
 
-The simulator (`simulator.py`) models a `matmul` as one numpy product and a
-closed-form duration. This module is the second, independent view: it moves
+The simulator (`simulator.py`) models a `matmul` or a `matmul_os` as one numpy
+product and a closed-form duration. This module is the second, independent view: it moves
 every value through an R x C grid of multiply-accumulate cells one clock at a
 time, so the duration is *observed* (the cycle the last result leaves the
 array) instead of computed, and the results come out of the same skewed
@@ -33,11 +33,32 @@ Cycle conventions (cycle t is the interval [t, t + 1); durations count cycles):
   for the last row to cross the array. Every column of the array is crossed
   even when N < C, so the count depends on R and C, not on K and N.
 
+Output-stationary (`matmul_os`), same cycle convention:
+
+* Operands. A is M x K (M <= R) and B is K x N (N <= C), zero-padded to R
+  rows and C columns. A[i][k] enters row i at the left edge during cycle
+  i + k and moves right one cell per cycle; B[k][j] enters column j at the
+  top during cycle j + k and moves down one cell per cycle. Both are in cell
+  (i, j) during cycle i + j + k: the skews make the k-th pair meet there.
+* Sums. Cell (i, j) holds its own sum: its first meeting (k = 0) starts it
+  with the product, each later one adds its product. No weights are loaded
+  and no partial sum moves between cells.
+* Drain. The k = K - 1 meeting completes the sum during cycle K - 1 + i + j,
+  and at the end of that cycle the cell puts it on its column's result line,
+  which writes it to accumulator row i, column j at time K + i + j. Cells of
+  one column finish one cycle apart, so one line per column carries them
+  all, and the array drains while it computes.
+* Completion. The last cell (R - 1, C - 1) delivers at time K + R + C - 2,
+  the `matmul_os` duration of docs/mxu.md. Rows from M and columns from N
+  take part on zeros (their results are dropped or are the zero products of
+  columns from N), so the count depends on R and C, not on M and N.
+
 Arithmetic matches the functional model: int8 x int8 products summed in
 int32 with wrap-around (bit-exact whatever the order), f32 products and sums
 in f32, bf16 inputs widened to f32 (their products are exact in f32) and
 summed in f32. A float column sums its products in the fixed order
-k = 0 .. R - 1, so float results agree with a library matmul within rounding.
+k = 0 .. R - 1 (an output-stationary cell in the order k = 0 .. K - 1), so
+float results agree with a library matmul within rounding.
 """
 
 from __future__ import annotations
@@ -57,6 +78,11 @@ def pe_matmul_cycles(m: int, rows: int, cols: int) -> int:
     return m + rows + cols - 2
 
 
+def pe_matmul_os_cycles(depth: int, rows: int, cols: int) -> int:
+    """Cycles from the first operands entering to the last cell's sum delivered (K = depth)."""
+    return depth + rows + cols - 2
+
+
 def pe_weight_load_cycles(rows: int) -> int:
     """Cycles to shift a weight tile into an array with `rows` rows."""
     return rows
@@ -64,12 +90,14 @@ def pe_weight_load_cycles(rows: int) -> int:
 
 @dataclass(frozen=True)
 class PETrace:
-    """Per-cycle activity of one `matmul`, index = cycle from the first input entering.
+    """Per-cycle activity of one product, index = cycle from the first input entering.
 
-    `active`: cells holding an input row this cycle (the wavefront, including
-    the cells outside the K x N tile that only pass zeros along). `useful`:
-    those inside the K x N tile, doing a multiply-accumulate that counts.
-    Per-cycle utilisation is `useful / (rows * cols)`.
+    `active`: cells doing a multiply-accumulate this cycle (the wavefront,
+    including cells outside the tile that only see zeros): for `matmul`,
+    cells holding an input row; for `matmul_os`, cells where a pair of
+    operands meets. `useful`: those inside the tile (K x N for `matmul`,
+    M x N for `matmul_os`), whose MACs count. Per-cycle utilisation is
+    `useful / (rows * cols)`.
     """
 
     rows: int
@@ -110,11 +138,12 @@ def _as_operand(values: np.ndarray, dtype: DType, what: str) -> np.ndarray:
 
 
 class PEArray:
-    """An R x C weight-stationary array of cells, stepped one clock cycle at a time.
+    """An R x C array of cells, stepped one clock cycle at a time.
 
-    `load_weights` shifts a tile in; `matmul` streams input rows through the
-    tile most recently loaded. With `trace=True`, `matmul` records per-cycle
-    activity in `self.trace`.
+    Weight-stationary: `load_weights` shifts a tile in; `matmul` streams input
+    rows through the tile most recently loaded. Output-stationary: `matmul_os`
+    streams A and B in and leaves the weights alone. With `trace=True`, both
+    record per-cycle activity in `self.trace`.
     """
 
     def __init__(self, rows: int, cols: int, *, trace: bool = False) -> None:
@@ -231,5 +260,99 @@ class PEArray:
             )
         return out, last_write
 
+    def matmul_os(self, a: np.ndarray, b: np.ndarray, dtype: DType | str) -> tuple[np.ndarray, int]:
+        """The output-stationary product of A (M x K, M <= R) and B (K x N, N <= C).
 
-__all__ = ["PEArray", "PETrace", "pe_matmul_cycles", "pe_weight_load_cycles"]
+        Returns the M x C results (int32 for i8, float32 otherwise; columns
+        from N are zero) and the cycles from the first operands entering to
+        the last cell's sum delivered. The weight tile is not touched.
+        """
+        kind = _dtype(dtype)
+        lhs, rhs = np.asarray(a), np.asarray(b)
+        if lhs.ndim != 2 or not (1 <= lhs.shape[0] <= self.rows and lhs.shape[1] >= 1):
+            raise ValueError(
+                f"A must be M x K with 1 <= M <= {self.rows} and K >= 1, not {lhs.shape}"
+            )
+        depth = lhs.shape[1]
+        if rhs.ndim != 2 or rhs.shape[0] != depth or not 1 <= rhs.shape[1] <= self.cols:
+            raise ValueError(
+                f"B must be K x N with K = {depth} (A's columns) and 1 <= N <= {self.cols}, "
+                f"not {rhs.shape}"
+            )
+        m, n = lhs.shape[0], rhs.shape[1]
+        r, c = self.rows, self.cols
+        acc = np.int32 if kind is DType.I8 else np.float32
+        a_feed = np.zeros((r, depth), dtype=acc)
+        a_feed[:m] = _as_operand(lhs, kind, "A")
+        b_feed = np.zeros((depth, c), dtype=acc)
+        b_feed[:, :n] = _as_operand(rhs, kind, "B")
+
+        in_tile = np.zeros((r, c), dtype=bool)
+        in_tile[:m, :n] = True
+        row_ids = np.arange(r)
+        col_ids = np.arange(c)
+        a_held = np.zeros((r, c), dtype=acc)
+        a_k = np.full((r, c), -1)  # which k the A value in each cell belongs to; -1: none
+        b_held = np.zeros((r, c), dtype=acc)
+        b_k = np.full((r, c), -1)
+        sums = np.zeros((r, c), dtype=acc)
+        out = np.zeros((m, c), dtype=acc)
+        active: list[int] = []
+        useful: list[int] = []
+        last_delivery = 0
+        last_entry = depth - 1 + max(r, c) - 1
+        t = 0
+        with np.errstate(over="ignore"):
+            while True:
+                # A moves right; row i's left edge takes A[i][t - i].
+                a_held[:, 1:] = a_held[:, :-1]
+                a_k[:, 1:] = a_k[:, :-1]
+                k = t - row_ids
+                entering = (k >= 0) & (k < depth)
+                a_k[:, 0] = np.where(entering, k, -1)
+                a_held[:, 0] = 0
+                a_held[entering, 0] = a_feed[row_ids[entering], k[entering]]
+                # B moves down; column j's top edge takes B[t - j][j].
+                b_held[1:] = b_held[:-1]
+                b_k[1:] = b_k[:-1]
+                k = t - col_ids
+                entering = (k >= 0) & (k < depth)
+                b_k[0] = np.where(entering, k, -1)
+                b_held[0] = 0
+                b_held[0, entering] = b_feed[k[entering], col_ids[entering]]
+                # Where the k-th A meets the k-th B the cell multiplies and accumulates.
+                meet = (a_k >= 0) & (a_k == b_k)
+                products = a_held * b_held
+                sums = np.where(meet & (a_k == 0), products, np.where(meet, sums + products, sums))
+                # Finished sums go down their column's result line, one per column.
+                done = meet & (a_k == depth - 1)
+                if done.any():
+                    rows, cols = np.nonzero(done)
+                    if len(np.unique(cols)) != len(cols):
+                        raise AssertionError("two sums of one column finished in one cycle")
+                    kept = rows < m
+                    out[rows[kept], cols[kept]] = sums[rows[kept], cols[kept]]
+                    last_delivery = t + 1
+                if self.record:
+                    active.append(int(meet.sum()))
+                    useful.append(int((meet & in_tile).sum()))
+                t += 1
+                if t > last_entry and not ((a_k >= 0).any() or (b_k >= 0).any()):
+                    break
+        if self.record:
+            self.trace = PETrace(
+                rows=r,
+                cols=c,
+                active=np.asarray(active[:last_delivery], dtype=np.int64),
+                useful=np.asarray(useful[:last_delivery], dtype=np.int64),
+            )
+        return out, last_delivery
+
+
+__all__ = [
+    "PEArray",
+    "PETrace",
+    "pe_matmul_cycles",
+    "pe_matmul_os_cycles",
+    "pe_weight_load_cycles",
+]

@@ -28,6 +28,7 @@ from ziggurat.hardware.mxu_isa import (
     Load,
     LoadWeights,
     Matmul,
+    MatmulOS,
     Memory,
     Queue,
     Store,
@@ -81,7 +82,7 @@ def accesses(ins: Instruction) -> list[Access]:
         return row, row + rows * (element_bytes if memory is Memory.SPAD else 1)
 
     if isinstance(ins, Load):
-        low, high = span(ins.memory, ins.row, ins.rows + ins.pad_rows, ins.dtype.bytes)
+        low, high = span(ins.memory, ins.row, ins.rows_written, ins.dtype.bytes)
         return [Access(ins.memory, low, high, True)]
     if isinstance(ins, Store):
         low, high = span(ins.memory, ins.row, ins.rows, ins.dtype.bytes)
@@ -93,6 +94,17 @@ def accesses(ins: Instruction) -> list[Access]:
         low, high = span(Memory.SPAD, ins.row, ins.rows, ins.dtype.bytes)
         out = [
             Access(Memory.SPAD, low, high, False),
+            Access(Memory.ACC, ins.acc_row, ins.acc_row + ins.rows, True),
+        ]
+        if ins.accumulate:
+            out.append(Access(Memory.ACC, ins.acc_row, ins.acc_row + ins.rows, False))
+        return out
+    if isinstance(ins, MatmulOS):
+        a_low, a_high = span(Memory.SPAD, ins.a_row, ins.depth, ins.dtype.bytes)
+        b_low, b_high = span(Memory.SPAD, ins.b_row, ins.depth, ins.dtype.bytes)
+        out = [
+            Access(Memory.SPAD, a_low, a_high, False),
+            Access(Memory.SPAD, b_low, b_high, False),
             Access(Memory.ACC, ins.acc_row, ins.acc_row + ins.rows, True),
         ]
         if ins.accumulate:
@@ -119,6 +131,8 @@ def duration(ins: Instruction, config: MxuConfig) -> int:
         return config.weight_cycles
     if isinstance(ins, Matmul):
         return ins.rows + config.rows + config.cols - 2
+    if isinstance(ins, MatmulOS):
+        return ins.depth + config.rows + config.cols - 2
     if isinstance(ins, Activate):
         return config.activation_latency + ins.rows
     if isinstance(ins, Config):
@@ -134,7 +148,7 @@ def unit_of(ins: Instruction) -> str | None:
         return "store"
     if isinstance(ins, LoadWeights):
         return "weights"
-    if isinstance(ins, Matmul):
+    if isinstance(ins, Matmul | MatmulOS):
         return "array"
     if isinstance(ins, Activate | Config):
         return "activation"
@@ -150,10 +164,13 @@ def _fail(program: Sequence[Instruction], index: int, reason: str) -> Simulation
 
 
 class ArrayUnit:
-    """The weight path, the weight buffers and the array: when `loadw` and `matmul` may start.
+    """When `loadw`, `matmul` and `matmul_os` may start: the weight path, buffers and array.
 
-    Shared by the full schedule and by `array_cycles`, which replays the
-    `loadw`/`matmul` instructions alone, so both use one statement of the rules.
+    Shared by the full schedule and by `array_cycles`, which replays these
+    instructions alone, so both use one statement of the rules. A `matmul_os`
+    holds the whole array (its sums live in the cells until they drain): it
+    waits for every earlier product to end and the next one waits for its end.
+    It leaves the weight path and buffers alone, so a `loadw` may overlap it.
     """
 
     def __init__(self, config: MxuConfig) -> None:
@@ -167,6 +184,8 @@ class ArrayUnit:
         """The buffer holding the most recently loaded tile."""
         self.tile_ready = 0
         self.array_accepts = 0
+        self.array_idle = 0
+        """The latest end of a `matmul` or `matmul_os`: when the cells are empty."""
 
     def loadw_ready(self) -> int:
         """The loadw writes the next buffer in turn, once its last matmul ended."""
@@ -184,6 +203,14 @@ class ArrayUnit:
     def place_matmul(self, start: int, rows: int, end: int) -> None:
         self.array_accepts = start + rows
         self.buffer_free[self.current] = max(self.buffer_free[self.current], end)
+        self.array_idle = max(self.array_idle, end)
+
+    def matmul_os_ready(self) -> int:
+        return max(self.array_accepts, self.array_idle)
+
+    def place_matmul_os(self, end: int) -> None:
+        self.array_accepts = end
+        self.array_idle = max(self.array_idle, end)
 
 
 class RowClock:
@@ -335,6 +362,8 @@ class _Scheduler:
             return self.array.loadw_ready()
         if isinstance(ins, Matmul):
             return self.array.matmul_ready()
+        if isinstance(ins, MatmulOS):
+            return self.array.matmul_os_ready()
         unit = unit_of(ins)
         return self.unit_free[unit] if unit is not None else 0
 
@@ -364,6 +393,8 @@ class _Scheduler:
             self.array.place_loadw(end)
         elif isinstance(ins, Matmul):
             self.array.place_matmul(start, ins.rows, end)
+        elif isinstance(ins, MatmulOS):
+            self.array.place_matmul_os(end)
         else:
             unit = unit_of(ins)
             if unit is not None:
@@ -567,33 +598,36 @@ def _busy(program: Sequence[Instruction], schedule: Sequence[tuple[int, int]]) -
 
 
 def array_cycles(program: Sequence[Instruction], config: MxuConfig) -> int:
-    """The `loadw`/`matmul` instructions replayed alone, first `loadw` start to last `matmul` end.
+    """The `loadw`, `matmul` and `matmul_os` instructions replayed alone, first start to last end.
 
     Only the rules between them remain (in-order issue, the weight path, the
     weight buffers, the array): no token, fence, DMA or activation waits, so
-    the figure is the GEMM's own time and comparable with the closed form.
+    the figure is the GEMM's own time and comparable with the closed forms.
     """
     unit = ArrayUnit(config)
     issue = 0
     first: int | None = None
-    last_end: int | None = None
+    last_end = 0
     for ins in program:
         if isinstance(ins, LoadWeights):
             start = max(issue, unit.loadw_ready())
-            unit.place_loadw(start + config.weight_cycles)
-            if first is None:
-                first = start
+            end = start + config.weight_cycles
+            unit.place_loadw(end)
         elif isinstance(ins, Matmul):
             start = max(issue, unit.matmul_ready())
             end = start + duration(ins, config)
             unit.place_matmul(start, ins.rows, end)
-            last_end = end if last_end is None else max(last_end, end)
+        elif isinstance(ins, MatmulOS):
+            start = max(issue, unit.matmul_os_ready())
+            end = start + duration(ins, config)
+            unit.place_matmul_os(end)
         else:
             continue
+        if first is None:
+            first = start
+        last_end = max(last_end, end)
         issue = start
-    if first is None or last_end is None:
-        return 0
-    return last_end - first
+    return 0 if first is None else last_end - first
 
 
 def schedule_program(program: Sequence[Instruction], config: MxuConfig) -> Timing:

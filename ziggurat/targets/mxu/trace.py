@@ -8,8 +8,10 @@ written as microseconds: 1 us on the viewer's axis is one cycle.
 A `matmul`'s event on the array track covers the cycles its rows stream in
 (`rows` cycles), the time it holds the array's input: the next matmul starts
 after it, so the events never overlap, as the format requires of one track.
-Its results are complete at `args.end`, R + C - 2 cycles later. Fences and the
-halt are global instant events.
+Its results are complete at `args.end`, R + C - 2 cycles later. A
+`matmul_os` holds the whole array until its sums have drained, so its event
+covers its whole duration; the next matmul of either kind starts after it.
+Fences and the halt are global instant events.
 """
 
 from __future__ import annotations
@@ -97,6 +99,8 @@ def trace_events(
                 }
             )
             continue
+        # A matmul holds the array's input for its stream only; anything else
+        # (matmul_os included) holds its unit from start to end.
         held = ins.rows if isinstance(ins, Matmul) else end - start
         events.append(
             {
