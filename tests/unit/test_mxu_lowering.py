@@ -100,10 +100,11 @@ def _gemms(module) -> list[GemmOp]:
     k=st.integers(1, 40),
     n=st.integers(1, 40),
     array=st.sampled_from([(4, 4), (8, 8), (4, 8), (16, 16)]),
+    dataflow=st.sampled_from(["ws", "os"]),
 )
-def test_int8_gemm_is_bit_exact_for_ragged_shapes(m, k, n, array):
+def test_int8_gemm_is_bit_exact_for_ragged_shapes(m, k, n, array, dataflow):
     rows, cols = array
-    pipeline = f"mxu-pipeline{{rows={rows} cols={cols}}}"
+    pipeline = f"mxu-pipeline{{rows={rows} cols={cols} dataflow={dataflow}}}"
     got, want, report, _ = _on_mxu(_matmul(m, k, n, "i8", "i32"), pipeline)
     np.testing.assert_array_equal(got[0], want[0])
     assert report["kernels"] == 1
@@ -119,10 +120,12 @@ def test_int8_gemm_is_bit_exact_for_ragged_shapes(m, k, n, array):
     scale=st.integers(1, 1 << 20),
     shift=st.integers(0, 30),
     relu=st.booleans(),
+    dataflow=st.sampled_from(["ws", "os"]),
 )
-def test_fused_bias_relu_requantisation_is_bit_exact(m, k, n, scale, shift, relu):
+def test_fused_bias_relu_requantisation_is_bit_exact(m, k, n, scale, shift, relu, dataflow):
     got, want, report, lowered = _on_mxu(
-        _requantized(m, k, n, scale, shift, relu), "mxu-pipeline{rows=8 cols=8}"
+        _requantized(m, k, n, scale, shift, relu),
+        f"mxu-pipeline{{rows=8 cols=8 dataflow={dataflow}}}",
     )
     np.testing.assert_array_equal(got[0], want[0])
     # The whole epilogue ran on the unit: no generic is left on the host.
@@ -157,10 +160,11 @@ def test_float_gemm_is_within_rounding(ins, acc, rtol):
     assert_close(got, want, rtol=rtol, atol=1e-4)
 
 
+@pytest.mark.parametrize("dataflow", ["ws", "os"])
 @pytest.mark.parametrize("model", ["mlp", "conv_relu", "int8_matmul", "int8_mlp", "attention"])
-def test_example_models_match_ref(model):
+def test_example_models_match_ref(model, dataflow):
     text = (EXAMPLES / f"{model}.mlir").read_text()
-    got, want, report, lowered = _on_mxu(text)
+    got, want, report, lowered = _on_mxu(text, f"mxu-pipeline{{dataflow={dataflow}}}")
     assert_close(got, want, rtol=1e-4, atol=1e-4)
     assert report["kernels"] >= 1
     assert report["cycles"] > 0

@@ -1,7 +1,7 @@
 """`mxu-schedule`: each `mxu.gemm` becomes the instruction stream that computes it.
 
 The tiling, the double buffering and the dependency tokens come from
-`mxu_schedule.schedule_gemm` for the launch's machine; this pass only places
+`mxu_schedule.schedule_gemm` for the launch's machine and the gemm's dataflow; this pass only places
 them in the IR: one instruction op per instruction, `load` and `store` naming
 the buffer they move (A, B, D or the bias) with a byte offset into it. A
 batched gemm is one fragment per batch; fragments are separated by `fence`s
@@ -67,7 +67,7 @@ def _expand(gemm: GemmOp, config: MxuConfig) -> tuple[list[Operation], list[str]
     for batch in range(batches):
         if ops:
             ops.append(instruction_op(isa.Fence()))
-        plan, stream = schedule_gemm(gemm_spec(gemm, batch), config)
+        plan, stream = schedule_gemm(gemm_spec(gemm, batch), config, dataflow=gemm.dataflow)
         if batch == 0:
             plans.append(_describe(plan))
         for instruction, operand in stream:
@@ -95,9 +95,7 @@ class MxuSchedulePass(ModulePass):
                 try:
                     ops, gemm_plans = _expand(gemm, config)
                 except (ValueError, isa.IsaError) as error:
-                    raise CompileError(
-                        f"cannot schedule this gemm: {error}", gemm
-                    ) from None
+                    raise CompileError(f"cannot schedule this gemm: {error}", gemm) from None
                 if i:
                     ops.insert(0, instruction_op(isa.Fence()))
                 plans += gemm_plans
