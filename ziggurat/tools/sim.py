@@ -161,7 +161,7 @@ def format_report(report: SimReport, config: MxuConfig, name: str) -> str:
         *_table(
             [
                 ("cycles", f"{cycles:,}", ""),
-                ("array cycles", f"{report.array_cycles:,}", "loadw + matmul alone"),
+                ("array cycles", f"{report.array_cycles:,}", "loadw + matmul(_os) alone"),
                 ("MACs", f"{report.macs:,}", ""),
                 ("utilisation", f"{100 * report.utilisation:.1f} %", f"of {array} x cycles"),
                 ("DRAM read", f"{report.dram_read_bytes:,} B", ""),
