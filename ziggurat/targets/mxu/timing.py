@@ -213,6 +213,15 @@ class ArrayUnit:
         self.array_idle = max(self.array_idle, end)
 
 
+def row_extents(touched: Sequence[Sequence[Access]]) -> dict[Memory, int]:
+    """Per memory, one past the highest row the program touches: the rows worth a clock."""
+    extents = dict.fromkeys(Memory, 0)
+    for accesses_ in touched:
+        for access in accesses_:
+            extents[access.memory] = max(extents[access.memory], access.high)
+    return extents
+
+
 class RowClock:
     """Per physical row of one memory: the latest end of a read and of a write."""
 
@@ -288,6 +297,7 @@ class _Scheduler:
         self.queue_start = dict.fromkeys(Queue, 0)
         self.fence_time = 0
         self.latest_end = 0
+        self.extents = row_extents(touched)
         self.clocks: dict[tuple[Queue, Memory, bool], RowClock] = {}
         """Scoreboard per (queue, memory, matmul-only); see `_scoreboard`."""
 
@@ -324,12 +334,7 @@ class _Scheduler:
         key = (queue, memory, matmul_only)
         clock = self.clocks.get(key)
         if clock is None:
-            rows = (
-                self.config.scratchpad_rows
-                if memory is Memory.SPAD
-                else self.config.accumulator_rows
-            )
-            clock = self.clocks[key] = RowClock(rows)
+            clock = self.clocks[key] = RowClock(self.extents[memory])
         return clock
 
     def _scoreboard(self, index: int, ins: Instruction, queue: Queue) -> int:
@@ -457,7 +462,7 @@ def _check_rows(
     touched: list[list[Access]],
 ) -> None:
     """Every cross-queue pair touching the same rows runs in program order."""
-    sizes = {Memory.SPAD: config.scratchpad_rows, Memory.ACC: config.accumulator_rows}
+    sizes = row_extents(touched)
     clocks = {(q, m): RowClock(sizes[m]) for q in Queue for m in Memory}
     for index, ins in enumerate(program):
         queue = ins.QUEUE
