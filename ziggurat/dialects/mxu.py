@@ -16,6 +16,7 @@ the scratchpad is reported on the op that asks for it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import MISSING
 from dataclasses import fields as dataclass_fields
@@ -97,10 +98,7 @@ def dtype_of(element: Attribute) -> isa.DType | None:
 def memref_bytes(memref: MemRefType) -> int:
     """Bytes of a memref laid out densely (how the runtime places it in DRAM)."""
     dtype = dtype_of(memref.element_type)
-    count = 1
-    for d in memref.get_shape():
-        count *= d
-    return count * (dtype.bytes if dtype is not None else 0)
+    return math.prod(memref.get_shape()) * (dtype.bytes if dtype is not None else 0)
 
 
 def _check_dram_operand(value: SSAValue, what: str) -> MemRefType:

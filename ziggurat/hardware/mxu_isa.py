@@ -30,7 +30,15 @@ class Opcode(IntEnum):
     MATMUL_OS = 9
 
 
-class DType(IntEnum):
+class _Named(IntEnum):
+    """An enum written in assembly and IR by its lower-case name."""
+
+    @property
+    def mnemonic(self) -> str:
+        return self.name.lower()
+
+
+class DType(_Named):
     """Element types of the data an instruction moves or computes on."""
 
     I8 = 0
@@ -43,34 +51,22 @@ class DType(IntEnum):
         return (1, 2, 4, 4)[self]
 
     @property
-    def mnemonic(self) -> str:
-        return self.name.lower()
-
-    @property
     def is_float(self) -> bool:
         return self in (DType.BF16, DType.F32)
 
 
-class Memory(IntEnum):
+class Memory(_Named):
     """On-chip memory an instruction addresses."""
 
     SPAD = 0
     ACC = 1
 
-    @property
-    def mnemonic(self) -> str:
-        return self.name.lower()
 
-
-class Func(IntEnum):
+class Func(_Named):
     """Activation function applied by ACTIVATE."""
 
     NONE = 0
     RELU = 1
-
-    @property
-    def mnemonic(self) -> str:
-        return self.name.lower()
 
 
 class Queue(IntEnum):

@@ -50,9 +50,6 @@ _TYPES = {
 }
 """(input, accumulator) element types the array multiplies."""
 
-_VIEWS_AND_ALLOCS = {"memref.alloc", "memref.alloca", "memref.collapse_shape", "arith.constant"}
-"""Ops that neither read nor write buffer contents: a fill before them still reaches C."""
-
 
 def load_config(preset: str, path: str, rows: int, cols: int) -> MxuConfig:
     """The machine a pass option set describes: a preset or file, then rows/cols overrides."""
@@ -116,6 +113,10 @@ _VIEW_OPS = (
     "memref.cast",
     "memref.reinterpret_cast",
 )
+
+
+_VIEWS_AND_ALLOCS = {"memref.alloc", "memref.alloca", "arith.constant", *_VIEW_OPS}
+"""Ops that neither read nor write buffer contents."""
 
 
 def _views_of(buffer: SSAValue) -> set[SSAValue]:

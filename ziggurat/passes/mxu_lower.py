@@ -25,7 +25,7 @@ from ziggurat.dialects.device import LaunchOp
 from ziggurat.dialects.mxu import GemmOp, config_of, instruction_op
 from ziggurat.hardware import mxu_isa as isa
 from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.passes.mxu_schedule import GemmSpec, schedule_gemm
+from ziggurat.passes.mxu_schedule import GemmPlan, GemmSpec, schedule_gemm
 
 
 def gemm_spec(gemm: GemmOp, batch: int) -> GemmSpec:
@@ -52,9 +52,8 @@ def gemm_spec(gemm: GemmOp, batch: int) -> GemmSpec:
     )
 
 
-def _describe(plan: object) -> str:
-    fields = asdict(plan) if hasattr(plan, "__dataclass_fields__") else {}  # pyright: ignore
-    return ", ".join(f"{k} = {v}" for k, v in fields.items())
+def _describe(plan: GemmPlan) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in asdict(plan).items())
 
 
 def _expand(gemm: GemmOp, config: MxuConfig) -> tuple[list[Operation], list[str]]:

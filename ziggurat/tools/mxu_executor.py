@@ -23,12 +23,19 @@ class MxuExecutor:
 
     name = "mxu"
 
-    def __init__(self, preset: str = "edge", config: str = "", dataflow: str = "ws"):
+    def __init__(
+        self,
+        preset: str = "edge",
+        config: str = "",
+        dataflow: str = "ws",
+        *,
+        options_given: bool = False,
+    ):
         self.preset = preset
         self.config = config
         self.dataflow = dataflow
         self.runtime = MxuRuntime()
-        self.options_given = False
+        self.options_given = options_given
         """Whether the user chose how to compile (then the program must not be compiled yet)."""
 
     def prepare(

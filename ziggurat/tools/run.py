@@ -122,25 +122,29 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     module = parse_source(registry.make_context(), text, name)
     verify_module(module)
     executor = factory()
-    if (args.mxu_config or args.mxu_dataflow) and args.target != "mxu":
-        raise ToolError("--mxu-config and --mxu-dataflow apply to --target mxu only")
-    if args.mxu_dataflow is not None:
-        executor.dataflow = args.mxu_dataflow  # pyright: ignore[reportAttributeAccessIssue]
-        executor.options_given = True  # pyright: ignore[reportAttributeAccessIssue]
-    if args.mxu_config is not None:
-        from ziggurat.hardware.mxu_config import PRESETS, ConfigError, MxuConfig
-
-        preset = args.mxu_config in PRESETS
-        if not preset:
-            try:
-                MxuConfig.load(args.mxu_config)
-            except ConfigError as error:
-                raise ToolError(f"--mxu-config: {error}") from None
-        executor.options_given = True  # pyright: ignore[reportAttributeAccessIssue]
-        executor.preset, executor.config = (  # pyright: ignore[reportAttributeAccessIssue]
-            (args.mxu_config, "") if preset else ("edge", args.mxu_config)
-        )
+    if args.mxu_config or args.mxu_dataflow:
+        executor = _mxu_with_options(args)
     return _Session(module, executor, args).run()
+
+
+def _mxu_with_options(args: argparse.Namespace) -> Executor:
+    """The mxu executor compiling for the machine and dataflow the options name."""
+    from ziggurat.hardware.mxu_config import PRESETS, ConfigError, MxuConfig
+    from ziggurat.tools.driver import ToolError
+    from ziggurat.tools.mxu_executor import MxuExecutor
+
+    if args.target != "mxu":
+        raise ToolError("--mxu-config and --mxu-dataflow apply to --target mxu only")
+    preset, config = "edge", ""
+    if args.mxu_config in PRESETS:
+        preset = args.mxu_config
+    elif args.mxu_config is not None:
+        try:
+            MxuConfig.load(args.mxu_config)
+        except ConfigError as error:
+            raise ToolError(f"--mxu-config: {error}") from None
+        config = args.mxu_config
+    return MxuExecutor(preset, config, args.mxu_dataflow or "ws", options_given=True)
 
 
 DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
@@ -424,7 +428,14 @@ _VIEWS = frozenset(
 """Ops whose result is a view of their first operand: writing it writes the operand."""
 
 _READS_ONLY = frozenset(
-    {"memref.load", "affine.load", "affine.vector_load", "memref.dim", "bufferization.to_tensor"}
+    {
+        "memref.load",
+        "affine.load",
+        "affine.vector_load",
+        "memref.dim",
+        "bufferization.to_tensor",
+        "mxu.load",
+    }
 )
 
 
@@ -458,8 +469,6 @@ def _written_arguments(module: Any, entry: str) -> list[int]:
             elif user.name == "mxu.gemm":
                 if use.index == 2:  # D; A, B and the bias are read
                     return True
-            elif user.name == "mxu.load":
-                pass
             elif user.name not in _READS_ONLY:
                 return True
         return False

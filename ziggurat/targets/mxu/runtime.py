@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from xdsl.dialects.builtin import MemRefType, ModuleOp
@@ -24,6 +25,9 @@ from ziggurat.dialects.device import LaunchOp
 from ziggurat.dialects.mxu import InstructionOp, config_of, memref_bytes
 from ziggurat.hardware import mxu_isa as isa
 from ziggurat.hardware.mxu_config import MxuConfig
+
+if TYPE_CHECKING:
+    from ziggurat.targets.mxu.simulator import SimReport
 
 ALIGNMENT = 64
 """Bytes to which each buffer's DRAM address is aligned."""
@@ -110,9 +114,8 @@ def describe_layout(kernel: Kernel) -> list[str]:
 class KernelRun:
     """What one kernel execution reported."""
 
-    launch: Operation
-    report: object
-    """The simulator's `SimReport`."""
+    kernel: Kernel
+    report: SimReport
 
 
 @dataclass
@@ -145,28 +148,25 @@ class MxuRuntime:
                 target = buffers[p.value]
                 raw = result.dram[p.address : p.address + p.size]
                 target[...] = raw.view(target.dtype).reshape(target.shape)
-        self.runs.append(KernelRun(launch, result.report))
+        self.runs.append(KernelRun(kernel, result.report))
         if self.trace:
             self.traces.append(result.trace_events)
 
     def summary(self) -> dict[str, object]:
         """Totals over every kernel run so far (cycles, MACs, bytes, utilisation)."""
         reports = [run.report for run in self.runs]
-        cycles = sum(r.cycles for r in reports)  # pyright: ignore[reportAttributeAccessIssue]
-        macs = sum(r.macs for r in reports)  # pyright: ignore[reportAttributeAccessIssue]
-        configs = [self._kernels[run.launch].config for run in self.runs]  # pyright: ignore
+        macs = sum(r.macs for r in reports)
         peak = sum(
-            r.cycles * c.rows * c.cols  # pyright: ignore[reportAttributeAccessIssue]
-            for r, c in zip(reports, configs, strict=True)
+            run.report.cycles * run.kernel.config.rows * run.kernel.config.cols for run in self.runs
         )
         return {
             "kernels": len(reports),
-            "cycles": cycles,
-            "array_cycles": sum(r.array_cycles for r in reports),  # pyright: ignore
+            "cycles": sum(r.cycles for r in reports),
+            "array_cycles": sum(r.array_cycles for r in reports),
             "macs": macs,
             "utilisation": macs / peak if peak else 0.0,
-            "dram_read_bytes": sum(r.dram_read_bytes for r in reports),  # pyright: ignore
-            "dram_written_bytes": sum(r.dram_written_bytes for r in reports),  # pyright: ignore
+            "dram_read_bytes": sum(r.dram_read_bytes for r in reports),
+            "dram_written_bytes": sum(r.dram_written_bytes for r in reports),
         }
 
 

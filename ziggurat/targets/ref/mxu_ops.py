@@ -17,7 +17,8 @@ from ziggurat.targets.ref.values import Buffer
 
 
 def _wrap_i32(values: np.ndarray) -> np.ndarray:
-    return values.astype(np.int64).astype(np.uint32).astype(np.int32)
+    """i32 arithmetic on wider integers: numpy's narrowing cast wraps around."""
+    return values.astype(np.int32)
 
 
 def _gemm(interp, env, op: Operation, vals):
