@@ -17,15 +17,15 @@ from __future__ import annotations
 from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import Operation
 
+from ziggurat.codegen.c import abi
+from ziggurat.codegen.c.ctypes_map import c_type, memref_type
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.func_emit import _descriptor_view, fill_descriptor
+from ziggurat.codegen.c.views import Expr, mul
 from ziggurat.diagnostics import CompileError, location_of
 from ziggurat.dialects.cpu import ParallelForOp, SimdOp
 from ziggurat.dialects.cpu_kernel import CallOp, MicrokernelOp
 from ziggurat.dialects.cpu_pack import PackOp
-from ziggurat.targets.c import abi
-from ziggurat.targets.c.ctypes_map import c_type, memref_type
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
-from ziggurat.targets.c.func_emit import _descriptor_view, fill_descriptor
-from ziggurat.targets.c.views import Expr, mul
 
 
 def _loop_nest(em: FunctionEmitter, op: Operation, bounds: list[tuple[str, str, str]]) -> None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from xdsl.dialects.builtin import MemRefType, NoneAttr
 from xdsl.ir import Operation
 
+from ziggurat.codegen.c.abi import c_function_name, descriptor_name
+from ziggurat.codegen.c.ctypes_map import c_type, memref_type
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.memref_emit import copy_view, identity_strides
+from ziggurat.codegen.c.views import Expr, View
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.abi import c_function_name, descriptor_name
-from ziggurat.targets.c.ctypes_map import c_type, memref_type
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
-from ziggurat.targets.c.memref_emit import copy_view, identity_strides
-from ziggurat.targets.c.views import Expr, View
 
 
 def fill_descriptor(em: FunctionEmitter, target: str, view: View) -> None:

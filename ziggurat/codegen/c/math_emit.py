@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from xdsl.ir import Operation
 
+from ziggurat.codegen.c.arith_emit import unsigned_view, wrap
+from ziggurat.codegen.c.ctypes_map import c_type, float_suffix, int_width
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.arith_emit import unsigned_view, wrap
-from ziggurat.targets.c.ctypes_map import c_type, float_suffix, int_width
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
 
 _UNARY = {
     "absf": "fabs",

@@ -7,7 +7,7 @@ division by zero gives 0, and signed division of the minimum by -1 wraps.
 
 from __future__ import annotations
 
-from ziggurat.targets.c.ctypes_map import unsigned_type
+from ziggurat.codegen.c.ctypes_map import unsigned_type
 
 
 def _int_t(width: int) -> str:

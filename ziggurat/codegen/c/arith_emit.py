@@ -10,10 +10,10 @@ from __future__ import annotations
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute, Operation
 
+from ziggurat.codegen.c.ctypes_map import c_type, float_suffix, int_width, unsigned_type
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.literals import scalar_literal
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.ctypes_map import c_type, float_suffix, int_width, unsigned_type
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
-from ziggurat.targets.c.literals import scalar_literal
 
 
 def signed_view(a: str, width: int) -> str:

@@ -7,8 +7,8 @@ import math
 from xdsl.dialects.builtin import FloatAttr, IntegerAttr
 from xdsl.ir import Attribute, Operation
 
+from ziggurat.codegen.c.ctypes_map import c_type, int_width, is_float
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.ctypes_map import c_type, int_width, is_float
 
 
 def int_literal(value: int, width: int) -> str:

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.traits import IsTerminator
 
+from ziggurat.codegen.c.ctypes_map import c_type
+from ziggurat.codegen.c.names import NameTable
+from ziggurat.codegen.c.views import View
 from ziggurat.diagnostics import CompileError, location_of
-from ziggurat.targets.c.ctypes_map import c_type
-from ziggurat.targets.c.names import NameTable
-from ziggurat.targets.c.views import View
 
 Handler = Callable[["FunctionEmitter", Operation], None]
 

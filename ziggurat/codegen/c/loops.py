@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 
 from xdsl.ir import Operation, Region, SSAValue
 
-from ziggurat.targets.c.ctypes_map import c_type, int_width
-from ziggurat.targets.c.emitter import FunctionEmitter
+from ziggurat.codegen.c.ctypes_map import c_type, int_width
+from ziggurat.codegen.c.emitter import FunctionEmitter
 
 _OMP_OPERATORS = {
     "arith.addf": "+",

@@ -22,8 +22,8 @@ from xdsl.dialects.builtin import MemRefType
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Operation
 
-from ziggurat.targets.c.ctypes_map import c_type, element_code, memref_type
-from ziggurat.targets.c.names import sanitize
+from ziggurat.codegen.c.ctypes_map import c_type, element_code, memref_type
+from ziggurat.codegen.c.names import sanitize
 
 FREE_FUNCTION = "zg_free"
 """The exported function that releases a returned memref's `allocated` pointer."""

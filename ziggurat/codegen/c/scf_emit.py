@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from xdsl.ir import Operation
 
+from ziggurat.codegen.c.ctypes_map import c_type
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.loops import emit_if, emit_parallel_loop, emit_sequential_loop, omp_operator
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.ctypes_map import c_type
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
-from ziggurat.targets.c.loops import emit_if, emit_parallel_loop, emit_sequential_loop, omp_operator
 
 
 def _for(em: FunctionEmitter, op: Operation) -> None:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, NoneAttr
 from xdsl.ir import Operation, SSAValue
 
+from ziggurat.codegen.c.ctypes_map import c_type, memref_type
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.views import Expr, View, add, mul
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.ctypes_map import c_type, memref_type
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
-from ziggurat.targets.c.views import Expr, View, add, mul
 
 
 def identity_strides(sizes: Sequence[Expr]) -> tuple[Expr, ...]:

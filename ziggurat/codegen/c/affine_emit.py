@@ -17,13 +17,13 @@ from xdsl.ir.affine import (
 )
 from xdsl.ir.affine.affine_set import AffineConstraintKind
 
+from ziggurat.codegen.c.arith_emit import binary
+from ziggurat.codegen.c.ctypes_map import int_width
+from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.literals import number_literal
+from ziggurat.codegen.c.loops import emit_if, emit_parallel_loop, emit_sequential_loop, omp_operator
+from ziggurat.codegen.c.views import Expr, add, mul, paren
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.c.arith_emit import binary
-from ziggurat.targets.c.ctypes_map import int_width
-from ziggurat.targets.c.emitter import FunctionEmitter, Handler
-from ziggurat.targets.c.literals import number_literal
-from ziggurat.targets.c.loops import emit_if, emit_parallel_loop, emit_sequential_loop, omp_operator
-from ziggurat.targets.c.views import Expr, add, mul, paren
 
 
 def affine_expr(em: FunctionEmitter, expr: AffineExpr, dims: Sequence[Expr], syms: Sequence[Expr]):

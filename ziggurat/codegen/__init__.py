@@ -1,0 +1,1 @@
+"""Code generation shared by targets: what several emitters print the same way."""
