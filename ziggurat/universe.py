@@ -141,6 +141,7 @@ _DIALECTS: dict[str, Callable[[], Dialect]] = {
     "device": _dialect("device", "Device"),
     "cpu": _dialect("cpu", "Cpu"),
     "mxu": _dialect("mxu", "Mxu"),
+    "cuda": _dialect("cuda", "Cuda"),
 }
 
 _TARGETS: dict[str, Callable[[], type[Target]]] = {
