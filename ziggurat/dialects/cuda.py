@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from xdsl.dialects.arith import ConstantOp
 from xdsl.dialects.builtin import (
+    I64,
     AnyFloat,
     BFloat16Type,
     Float16Type,
@@ -31,7 +32,6 @@ from xdsl.dialects.builtin import (
     MemRefType,
     StringAttr,
     SymbolRefAttr,
-    I64,
     i32,
 )
 from xdsl.ir import (
@@ -254,9 +254,7 @@ class KernelOp(IRDLOperation):
 
     def static_shared_bytes(self) -> int:
         """Bytes of the kernel's `cuda.shared_memory` buffers."""
-        return sum(
-            op.bytes() for op in self.body.walk() if isinstance(op, SharedMemoryOp)
-        )
+        return sum(op.bytes() for op in self.body.walk() if isinstance(op, SharedMemoryOp))
 
     @classmethod
     def parse(cls, parser: Parser) -> KernelOp:
@@ -318,8 +316,7 @@ class KernelOp(IRDLOperation):
         limit = self.thread_limit
         if not 0 < limit <= MAX_THREADS_PER_BLOCK:
             raise VerifyException(
-                f"max_threads({limit}) is outside [1, {MAX_THREADS_PER_BLOCK}] "
-                "(threads per block)"
+                f"max_threads({limit}) is outside [1, {MAX_THREADS_PER_BLOCK}] (threads per block)"
             )
         try:
             architecture(self.arch_sm)
@@ -480,9 +477,7 @@ class DynamicSharedMemoryOp(IRDLOperation):
     traits = traits_def(_InKernel())
 
     def __init__(self, memref_type: MemRefType, offset: int = 0):
-        super().__init__(
-            properties={"offset": IntegerAttr(offset, 64)}, result_types=[memref_type]
-        )
+        super().__init__(properties={"offset": IntegerAttr(offset, 64)}, result_types=[memref_type])
 
     def end(self) -> int:
         """The byte past the view's last element."""
@@ -635,9 +630,7 @@ class Dp4aOp(IRDLOperation):
         rhs_indices: Sequence[SSAValue],
         acc: SSAValue,
     ):
-        super().__init__(
-            operands=[lhs, rhs, lhs_indices, rhs_indices, acc], result_types=[i32]
-        )
+        super().__init__(operands=[lhs, rhs, lhs_indices, rhs_indices, acc], result_types=[i32])
 
     def verify_(self) -> None:
         for memref, indices, what in (
@@ -755,8 +748,7 @@ class MmaStoreOp(IRDLOperation):
     destination = operand_def(MemRefType)
     indices = var_operand_def(IndexType)
     assembly_format = (
-        "$value `,` $destination `[` $indices `]` attr-dict `:` type($value) `,` "
-        "type($destination)"
+        "$value `,` $destination `[` $indices `]` attr-dict `:` type($value) `,` type($destination)"
     )
     traits = traits_def(_InKernel())
 
@@ -836,9 +828,7 @@ class LaunchOp(IRDLOperation):
                 )
                 parser.parse_punctuation(":")
                 pos = parser.pos
-                types = parser.parse_comma_separated_list(
-                    Parser.Delimiter.NONE, parser.parse_type
-                )
+                types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
                 parser.parse_punctuation(")")
                 args = list(parser.resolve_operands(names, types, pos))
         op = cls(kernel, grid, block, shared, args)
