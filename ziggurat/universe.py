@@ -102,6 +102,7 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "affine-parallelize": _pass("affine_parallelize", "AffineParallelizePass"),
     "map-to-device": _pass("map_to_device", "MapToDevicePass"),
     "convert-device-to-cpu": _pass("device_to_cpu", "ConvertDeviceToCpuPass"),
+    "convert-device-to-cuda": _pass("device_to_cuda", "ConvertDeviceToCudaPass"),
     "cpu-matmul-kernel": _pass("cpu_matmul", "CpuMatmulKernelPass"),
     "cpu-conv-to-matmul": _pass("cpu_conv", "CpuConvToMatmulPass"),
     "convert-linalg-to-mxu": _pass("mxu_convert", "ConvertLinalgToMxuPass"),

@@ -767,6 +767,26 @@ class MmaStoreOp(IRDLOperation):
 # Host ----------------------------------------------------------------------------------
 
 
+def passes_for(given: Attribute, parameter: Attribute) -> bool:
+    """Whether a launch may pass a value of type `given` for a kernel `parameter`.
+
+    A host memref may stand for a global one of the same shape: the buffer is then
+    copied to the device before the launch and back after it, which is how
+    `convert-device-to-cuda` places it (kernel passes create such launches).
+    """
+    if given == parameter:
+        return True
+    return (
+        isinstance(given, MemRefType)
+        and isinstance(parameter, MemRefType)
+        and memory_space_of(given) is None
+        and memory_space_of(parameter) == "global"
+        and given.element_type == parameter.element_type
+        and given.get_shape() == parameter.get_shape()
+        and given.layout == parameter.layout
+    )
+
+
 @irdl_op_definition
 class LaunchOp(IRDLOperation):
     """`cuda.launch @k blocks(%gx, %gy, %gz) threads(%bx, %by, %bz) shared(%s)
@@ -774,7 +794,8 @@ class LaunchOp(IRDLOperation):
 
     `shared` is the dynamic shared memory per block in bytes. The launch is
     synchronous for the host code around it (a stream-ordered launch followed by
-    the copies that read its results).
+    the copies that read its results). A host buffer passed for a global
+    parameter is copied in before the launch and out after it (`passes_for`).
     """
 
     name = "cuda.launch"
@@ -869,7 +890,7 @@ class LaunchOp(IRDLOperation):
             raise VerifyException("cannot launch from inside a kernel (no dynamic parallelism)")
         inputs = kernel.function_type.inputs.data
         given = tuple(a.type for a in self.args)
-        if given != tuple(inputs):
+        if len(given) != len(inputs) or not all(map(passes_for, given, inputs)):
             raise VerifyException(
                 f"passes ({', '.join(map(str, given))}) to "
                 f"'@{kernel.sym_name.data}', which takes ({', '.join(map(str, inputs))})"
@@ -888,6 +909,12 @@ class LaunchOp(IRDLOperation):
                     + (" (its max_threads)" if limit < MAX_THREADS_PER_BLOCK else "")
                 )
         self._verify_shared(kernel)
+
+    def host_operands(self) -> list[SSAValue]:
+        """Memref arguments still in host memory (convert-device-to-cuda places them)."""
+        return [
+            a for a in self.args if isinstance(a.type, MemRefType) and not memory_space_of(a.type)
+        ]
 
     def _verify_shared(self, kernel: KernelOp) -> None:
         dynamic = _constant(self.shared)

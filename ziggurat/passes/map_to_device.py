@@ -15,15 +15,19 @@ loop); parallel loops nested inside it are mapped to `sequential`; with
 `simd=true`, the innermost dimension of an innermost band with a unit step
 is mapped to `simd`. Everything else stays on the host, unchanged.
 
+On `cuda` (map_to_cuda.py), the launch's band runs on blocks and the first
+nested band on the threads of each block; an untiled band is split into
+blocks of threads (`block-sizes`) with a bounds guard.
+
 Refused, with a located error: an outermost parallel loop that reduces
 (`affine.parallel ... reduce`, `scf.parallel ... init`), since
-`device.parallel` has no reductions; and targets other than `cpu`, whose
-mappings (docs/dialects/device.md) are not implemented yet.
+`device.parallel` has no reductions; and target `mxu`, whose kernels come
+from `convert-linalg-to-mxu`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from xdsl.builder import Builder
@@ -41,10 +45,11 @@ from ziggurat.dialects.device import LaunchOp, ParallelOp, YieldOp
 from ziggurat.dialects.device_attrs import TARGETS, TargetAttr
 from ziggurat.dialects.scf import ParallelOp as ScfParallelOp
 from ziggurat.passes.lower_affine_expr import AffineExpander
+from ziggurat.passes.map_to_cuda import map_band_to_cuda
 
 PARALLEL_LOOPS = (affine.ParallelOp, ScfParallelOp)
 
-MAPPED_TARGETS = ("cpu",)
+MAPPED_TARGETS = ("cpu", "cuda")
 """Targets whose mapping this pass implements."""
 
 
@@ -124,17 +129,22 @@ class MapToDevicePass(ModulePass):
     name = "map-to-device"
 
     target: str = "cpu"
-    """The target kind (`cpu`; `cuda` and `mxu` are designed, not yet mapped)."""
+    """The target kind: `cpu` or `cuda`."""
     simd: bool = False
     """Map the innermost unit-step dimension of innermost bands to `simd` (cpu)."""
     num_threads: int = 0
     """Threads of each launch (the target's `num_threads` option); 0 leaves it to run time."""
+    block_sizes: tuple[int, ...] = ()
+    """cuda: threads per block of an untiled band, innermost dimension last (default: from
+    the shape, 256 threads at most)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.target not in TARGETS:
             raise CompileError(
                 f"unknown target '{self.target}', expected one of: " + ", ".join(TARGETS)
             )
+        if any(b <= 0 for b in self.block_sizes):
+            raise CompileError(f"block sizes must be positive, got {list(self.block_sizes)}")
         if self.num_threads < 0:
             raise CompileError(f"num_threads must be positive or 0, got {self.num_threads}")
         if self.target not in MAPPED_TARGETS:
@@ -144,7 +154,7 @@ class MapToDevicePass(ModulePass):
             )
         for func in op.walk():
             if isinstance(func, FuncOp):
-                for root in _outermost_parallel_loops(func):
+                for root in outermost_parallel_loops(func):
                     self._launch(root)
 
     def _launch(self, root: Operation) -> None:
@@ -157,10 +167,24 @@ class MapToDevicePass(ModulePass):
         block.insert_op_before(launch, root)
         root.detach()
         body.add_ops([root, YieldOp()])
+        if self.target == "cuda":
+            map_band_to_cuda(self, root)
+            return
         self._map(root, top=True)
 
     def _map(self, root: Operation, top: bool) -> None:
         """Replace the band rooted at `root` by a device.parallel, then its nested loops."""
+        self.replace_band(root, lambda n, innermost, step: self._mapping(n, top, innermost, step))
+
+    def replace_band(
+        self,
+        root: Operation,
+        mapping: Callable[[int, bool, int | None], list[str]],
+        nested: Callable[[Operation], None] | None = None,
+    ) -> ParallelOp:
+        """Replace the band rooted at `root` by a `device.parallel` mapped by `mapping`
+        (dimension count, whether innermost, last constant step), then map the parallel
+        loops nested in it with `nested` (default: as sequential or thread dims)."""
         band = _band(root)
         expand = AffineExpander(Builder(InsertPoint.before(root)), root)
         lower: list[SSAValue] = []
@@ -184,16 +208,20 @@ class MapToDevicePass(ModulePass):
             new_body.add_op(op)
         new_body.add_op(YieldOp())
         is_innermost = not any(op.regions for op in new_body.ops)
-        mapping = self._mapping(len(lower), top, is_innermost, constant_steps[-1])
-        parallel = ParallelOp(lower, upper, steps, mapping, Region(new_body))
+        dims = mapping(len(lower), is_innermost, constant_steps[-1])
+        parallel = ParallelOp(lower, upper, steps, dims, Region(new_body))
         root_block = root.parent_block()
         assert root_block is not None
         root_block.insert_op_before(parallel, root)
         root.detach()
         root.erase()
-        for nested in _outermost_parallel_loops(parallel):
-            if not nested.results:
-                self._map(nested, top=False)
+        for loop in outermost_parallel_loops(parallel):
+            if not loop.results:
+                if nested is None:
+                    self._map(loop, top=False)
+                else:
+                    nested(loop)
+        return parallel
 
     def _mapping(self, n: int, top: bool, innermost: bool, last_step: int | None) -> list[str]:
         mapping = ["thread" if top else "sequential"] * n
@@ -202,7 +230,7 @@ class MapToDevicePass(ModulePass):
         return mapping
 
 
-def _outermost_parallel_loops(root: Operation) -> list[Operation]:
+def outermost_parallel_loops(root: Operation) -> list[Operation]:
     """The parallel loops in `root` that no other parallel loop (or launch) in it encloses."""
     found: list[Operation] = []
 
