@@ -111,6 +111,7 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
     "cpu-pipeline": _pass("pipelines", "CpuPipelinePass"),
     "mxu-pipeline": _pass("pipelines", "MxuPipelinePass"),
+    "cuda-pipeline": _pass("pipelines", "CudaPipelinePass"),
 }
 
 UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {
@@ -147,6 +148,7 @@ _DIALECTS: dict[str, Callable[[], Dialect]] = {
 
 _TARGETS: dict[str, Callable[[], type[Target]]] = {
     "c": _target("c.translate", "CTarget"),
+    "cuda": _target("cuda.translate", "CudaTarget"),
     "mxu-asm": _target("mxu.translate", "MxuAsmTarget"),
     "mxu-bin": _target("mxu.translate", "MxuBinTarget"),
     "mxu-config": _target("mxu.translate", "MxuConfigTarget"),

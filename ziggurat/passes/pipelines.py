@@ -20,6 +20,18 @@ from xdsl.transforms.canonicalize import CanonicalizePass
 from xdsl.transforms.common_subexpression_elimination import CommonSubexpressionElimination
 
 
+def lowering_context() -> Context:
+    """A context with the dialects a pipeline creates ops of (canonicalize folds need them)."""
+    from ziggurat.dialects.arith import Arith
+    from ziggurat.dialects.memref import MemRef
+    from ziggurat.dialects.scf import Scf
+
+    ctx = Context()
+    for dialect in (Arith, MemRef, Scf):
+        ctx.load_dialect(dialect)
+    return ctx
+
+
 class PipelinePass(ModulePass, ABC):
     """A pass that stands for a list of other passes."""
 
@@ -161,4 +173,47 @@ class MxuPipelinePass(PipelinePass):
             ),
             MxuSchedulePass(),
             CanonicalizePass(),
+        ]
+
+
+@dataclass(frozen=True)
+class CudaPipelinePass(PipelinePass):
+    """Tensor programs to CUDA-ready IR: kernels on blocks and threads, buffers on the GPU.
+
+    `linalg-fuse-elementwise` (elementwise chains become one loop nest, so one
+    kernel), `ziggurat-bufferize`, `convert-linalg-to-affine-loops`,
+    `canonicalize`, `cse`, `affine-parallelize`,
+    `map-to-device{target=cuda block-sizes}`, `lower-affine`, `canonicalize`,
+    `convert-device-to-cuda`, `canonicalize`, `cse`.
+    """
+
+    name = "cuda-pipeline"
+
+    block_sizes: tuple[int, ...] = ()
+    """Threads per block of elementwise kernels, innermost last (default: from the shape)."""
+    sm: int = 80
+    """The compute capability kernels are compiled for (shared-memory limits, tensor cores)."""
+
+    def passes(self) -> list[ModulePass]:
+        from ziggurat.passes.affine_parallelize import AffineParallelizePass
+        from ziggurat.passes.bufferize import BufferizePass
+        from ziggurat.passes.device_to_cuda import ConvertDeviceToCudaPass
+        from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
+        from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
+        from ziggurat.passes.lower_affine import LowerAffinePass
+        from ziggurat.passes.map_to_device import MapToDevicePass
+
+        return [
+            LinalgFuseElementwisePass(),
+            BufferizePass(),
+            ConvertLinalgToAffineLoopsPass(),
+            CanonicalizePass(),
+            CommonSubexpressionElimination(),
+            AffineParallelizePass(),
+            MapToDevicePass(target="cuda", block_sizes=tuple(self.block_sizes)),
+            LowerAffinePass(),
+            CanonicalizePass(),
+            ConvertDeviceToCudaPass(),
+            CanonicalizePass(),
+            CommonSubexpressionElimination(),
         ]

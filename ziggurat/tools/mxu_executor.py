@@ -60,3 +60,11 @@ class MxuExecutor:
     def report(self) -> dict[str, Any]:
         """The simulator's totals for the last run (kernels, cycles, utilisation, bytes)."""
         return self.runtime.summary()
+
+    def summary_line(self) -> str:
+        r = self.report()
+        return (
+            f"{r['kernels']} kernel(s), {r['cycles']} cycles, "
+            f"utilisation {100 * r['utilisation']:.1f}%, {r['macs']} MACs, "
+            f"DRAM {r['dram_read_bytes']} B read / {r['dram_written_bytes']} B written"
+        )

@@ -54,7 +54,25 @@ def _mxu() -> Executor:
     return MxuExecutor()
 
 
-EXECUTORS: dict[str, Callable[[], Executor]] = {"ref": _ref, "c": _c, "mxu": _mxu}
+def _cuda() -> Executor:
+    from ziggurat.targets.cuda.runtime import CudaExecutor
+
+    return CudaExecutor()
+
+
+def _cuda_emu() -> Executor:
+    from ziggurat.targets.cuda.runtime import CudaExecutor
+
+    return CudaExecutor(emulate=True)
+
+
+EXECUTORS: dict[str, Callable[[], Executor]] = {
+    "ref": _ref,
+    "c": _c,
+    "cuda": _cuda,
+    "cuda-emu": _cuda_emu,
+    "mxu": _mxu,
+}
 """Target name -> executor factory (imported on use)."""
 
 
@@ -338,13 +356,10 @@ class _Session:
                 f"time: median {_ms(timing['median_s'])}, min {_ms(timing['min_s'])}, "
                 f"max {_ms(timing['max_s'])} over {len(timings)} runs"
             )
-        if hasattr(self.executor, "report"):
-            r = self.executor.report()  # pyright: ignore[reportAttributeAccessIssue]
-            lines.append(
-                f"{self.executor.name}: {r['kernels']} kernel(s), {r['cycles']} cycles, "
-                f"utilisation {100 * r['utilisation']:.1f}%, {r['macs']} MACs, "
-                f"DRAM {r['dram_read_bytes']} B read / {r['dram_written_bytes']} B written"
-            )
+        if hasattr(self.executor, "summary_line"):
+            line = self.executor.summary_line()  # pyright: ignore[reportAttributeAccessIssue]
+            if line:
+                lines.append(f"{self.executor.name}: {line}")
         if check is not None:
             verdict = "ok" if check["ok"] else f"MISMATCH in {check['worst']}"
             lines.append(
