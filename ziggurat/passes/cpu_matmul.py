@@ -151,18 +151,37 @@ def _div(a: SSAValue, b: SSAValue) -> SSAValue:
     return arith.DivUIOp(a, b).result
 
 
-def _arithmetic(a: SSAValue, b: SSAValue, c: SSAValue) -> Arithmetic | None:
+def kernel_arithmetic(a: SSAValue, b: SSAValue, c: SSAValue) -> Arithmetic | None:
     """The kernel arithmetic for these operands, or None when the kernel does not apply."""
     types = [v.type for v in (a, b, c)]
     if not all(isinstance(t, MemRefType) and t.get_num_dims() == 2 for t in types):
         return None
-    elts = [t.element_type for t in types]  # pyright: ignore
-    if all(isinstance(e, Float32Type) for e in elts):
+    return arithmetic_for([t.element_type for t in types])  # pyright: ignore
+
+
+def arithmetic_for(elements: list[Attribute]) -> Arithmetic | None:
+    """The GEMM arithmetic for A, B, C element types: f32, or i8 x i8 -> i32."""
+    if all(isinstance(e, Float32Type) for e in elements):
         return F32
     i8 = IntegerType(8)
-    if elts == [i8, i8, i32]:
+    if elements == [i8, i8, i32]:
         return I8_I32
     return None
+
+
+def captured_values(op: Operation) -> list[SSAValue]:
+    """Values the ops nested in `op` use that are defined outside it."""
+    inside = set(op.walk())
+    found: dict[SSAValue, None] = {}
+    for inner in op.walk():
+        for value in inner.operands:
+            owner = value.owner
+            if isinstance(owner, Operation) and owner in inside:
+                continue
+            if isinstance(owner, Block) and owner.parent_op() in inside:
+                continue
+            found.setdefault(value, None)
+    return list(found)
 
 
 @dataclass(frozen=True)
@@ -177,10 +196,17 @@ class Epilogue:
     generic: GenericOp
     sources: tuple[tuple[SSAValue, int] | None, ...]
 
-    def apply(self, value: SSAValue, row: SSAValue, col: SSAValue) -> SSAValue:
-        """The body's result for C's element `value` at (row, col), built in place."""
+    def apply(
+        self,
+        value: SSAValue,
+        row: SSAValue,
+        col: SSAValue,
+        captured: dict[SSAValue, SSAValue] | None = None,
+    ) -> SSAValue:
+        """The body's result for C's element `value` at (row, col), built in place;
+        `captured` maps values the body reads from outside (a kernel's arguments)."""
         body = self.generic.body.block
-        mapping: dict[SSAValue, SSAValue] = {}
+        mapping: dict[SSAValue, SSAValue] = dict(captured or {})
         for arg, source in zip(body.args, self.sources, strict=True):
             if source is None:
                 mapping[arg] = value
@@ -200,7 +226,7 @@ _IDENTITY = AffineMap.identity(2)
 _VIEW_FREE = {"memref.alloc", "memref.alloca", "memref.get_global"}
 
 
-def _epilogue(matmul: MatmulOp, c: SSAValue) -> Epilogue | None:
+def fusable_epilogue(matmul: MatmulOp, c: SSAValue) -> Epilogue | None:
     """The generic right after `matmul` if it can run in the write-back, else None.
 
     It must be all-parallel on memrefs with C as its only output and every C operand
@@ -430,7 +456,7 @@ class _MatmulToKernel(RewritePattern):
             return
         a, b = op.inputs
         (c,) = op.outputs
-        ar = _arithmetic(a, b, c)
+        ar = kernel_arithmetic(a, b, c)
         if ar is None or op.results:
             return
         blk = self.blocking
@@ -438,7 +464,7 @@ class _MatmulToKernel(RewritePattern):
         mc = _clamp(blk.mc, m, blk.mr)
         nc = _clamp(blk.nc, n, blk.nr)
         kc = _clamp(blk.kc, k, 1)
-        epilogue = _epilogue(op, c) if self.fuse_epilogue and k != 0 else None
+        epilogue = fusable_epilogue(op, c) if self.fuse_epilogue and k != 0 else None
         block = Block()
         with ImplicitBuilder(block):
             blocking = Blocking(mc, kc, nc, blk.mr, blk.nr, blk.parallel)

@@ -29,6 +29,23 @@ from ziggurat.dialects import cuda, device
 from ziggurat.dialects.device_attrs import MemorySpaceAttr, memory_space_of
 
 READS = frozenset({"memref.load", "affine.load", "cuda.dp4a", "cuda.mma_load", "memref.dim"})
+VIEWS = frozenset(
+    {
+        "memref.collapse_shape",
+        "memref.expand_shape",
+        "memref.subview",
+        "memref.cast",
+        "memref.reinterpret_cast",
+    }
+)
+"""Ops whose result is another view of their first operand's memory."""
+
+
+def root(value: SSAValue) -> SSAValue:
+    """The buffer a view is a view of (the value itself if it is not a view)."""
+    while isinstance(value.owner, Operation) and value.owner.name in VIEWS:
+        value = value.owner.operands[0]
+    return value
 WRITES = frozenset({"memref.store", "affine.store", "cuda.mma_store"})
 
 
@@ -72,7 +89,7 @@ def device_uses(code: Operation) -> dict[SSAValue, _Use]:
         assert kernel is not None
         for arg, param in zip(code.args, kernel.body.block.args, strict=True):
             if isinstance(arg.type, MemRefType) and memory_space_of(arg.type) is None:
-                use = uses.setdefault(arg, _Use())
+                use = uses.setdefault(root(arg), _Use())
                 for param_use in param.uses:
                     use.add(*_access(param_use.operation, param))
         return uses
@@ -86,7 +103,7 @@ def device_uses(code: Operation) -> dict[SSAValue, _Use]:
                 continue
             if isinstance(owner, Block) and owner.parent_op() in inside:
                 continue
-            uses.setdefault(value, _Use()).add(*_access(op, value))
+            uses.setdefault(root(value), _Use()).add(*_access(op, value))
     return uses
 
 
@@ -96,6 +113,7 @@ class _Mirror:
     device: SSAValue
     host_valid: bool = True
     device_valid: bool = False
+    freed: bool = False
 
 
 @dataclass
@@ -187,7 +205,8 @@ class _Placement:
                     host_use is not None or isinstance(value.owner, Block)
                 ):
                     self._copy(mirror, to_host=True, before=op)
-                Rewriter.insert_op(memref.DeallocOp.get(mirror.device), InsertPoint.before(op))
+                if not mirror.freed:
+                    Rewriter.insert_op(memref.DeallocOp.get(mirror.device), InsertPoint.before(op))
                 continue
             if device_use.reads or device_use.writes:
                 if host_use is not None and not isinstance(op, memref.DeallocOp):
@@ -208,6 +227,7 @@ class _Placement:
                 continue
             if isinstance(op, memref.DeallocOp):
                 Rewriter.insert_op(memref.DeallocOp.get(mirror.device), InsertPoint.after(op))
+                mirror.freed = True
                 continue
             if not mirror.host_valid:
                 self._copy(mirror, to_host=True, before=op)
@@ -229,11 +249,38 @@ class _Placement:
             mirror.host_valid = True
 
     def _replace_inside(self, code: Operation) -> None:
+        """Device code uses the mirrors: a view of a buffer becomes the same view of its
+        mirror, built just before the code (the two have the same layout)."""
+        views: dict[SSAValue, SSAValue] = {}
+
+        def on_device(value: SSAValue) -> SSAValue | None:
+            if value in views:
+                return views[value]
+            mirror = self.mirrors.get(value)
+            if mirror is not None:
+                return mirror.device
+            owner = value.owner
+            if not (isinstance(owner, Operation) and owner.name in VIEWS):
+                return None
+            source = on_device(owner.operands[0])
+            if source is None:
+                return None
+            clone = owner.clone()
+            clone.operands[0] = source
+            t = value.type
+            assert isinstance(t, MemRefType)
+            Rewriter.replace_value_with_new_type(clone.results[0], global_type(t))
+            Rewriter.insert_op(clone, InsertPoint.before(code))
+            views[value] = clone.results[0]
+            return clone.results[0]
+
         for op in code.walk():
             for k, value in enumerate(op.operands):
-                mirror = self.mirrors.get(value)
-                if mirror is not None:
-                    op.operands[k] = mirror.device
+                if not isinstance(value.type, MemRefType) or memory_space_of(value.type):
+                    continue
+                new = on_device(value)
+                if new is not None:
+                    op.operands[k] = new
 
 
 def _index(ops: list[Operation], k: int) -> SSAValue:
@@ -251,13 +298,16 @@ def _inside_device_code(op: Operation) -> bool:
     return False
 
 
-def _host_use(op: Operation, value: SSAValue) -> _Use | None:
-    """How the host part of `op` (and what it nests, outside device code) uses `value`."""
+def _host_use(op: Operation, buffer: SSAValue) -> _Use | None:
+    """How the host part of `op` (and what it nests, outside device code) uses `buffer`
+    (or a view of it; making a view is not a use)."""
     use: _Use | None = None
     for inner in op.walk():
-        if _inside_device_code(inner):
+        if _inside_device_code(inner) or inner.name in VIEWS:
             continue
-        if value in inner.operands:
+        for value in inner.operands:
+            if not isinstance(value.type, MemRefType) or root(value) is not buffer:
+                continue
             use = use or _Use()
             if isinstance(inner, device.CopyOp):
                 use.add(inner.source is value, inner.destination is value)

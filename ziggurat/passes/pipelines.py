@@ -180,8 +180,10 @@ class MxuPipelinePass(PipelinePass):
 class CudaPipelinePass(PipelinePass):
     """Tensor programs to CUDA-ready IR: kernels on blocks and threads, buffers on the GPU.
 
-    `linalg-fuse-elementwise` (elementwise chains become one loop nest, so one
-    kernel), `ziggurat-bufferize`, `convert-linalg-to-affine-loops`,
+    `linalg-fuse-elementwise{fold-bias=false}` (elementwise chains become one loop
+    nest, so one kernel; a bias stays in the matmul's epilogue), `ziggurat-bufferize`,
+    `cpu-conv-to-matmul` (convolutions become im2col + matmul), `cuda-matmul-kernel`
+    (matmuls become tiled shared-memory GEMM kernels), `convert-linalg-to-affine-loops`,
     `canonicalize`, `cse`, `affine-parallelize`,
     `map-to-device{target=cuda block-sizes}`, `lower-affine`, `canonicalize`,
     `convert-device-to-cuda`, `canonicalize`, `cse`.
@@ -197,6 +199,8 @@ class CudaPipelinePass(PipelinePass):
     def passes(self) -> list[ModulePass]:
         from ziggurat.passes.affine_parallelize import AffineParallelizePass
         from ziggurat.passes.bufferize import BufferizePass
+        from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
+        from ziggurat.passes.cuda_matmul import CudaMatmulKernelPass
         from ziggurat.passes.device_to_cuda import ConvertDeviceToCudaPass
         from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
         from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
@@ -204,8 +208,10 @@ class CudaPipelinePass(PipelinePass):
         from ziggurat.passes.map_to_device import MapToDevicePass
 
         return [
-            LinalgFuseElementwisePass(),
+            LinalgFuseElementwisePass(fold_bias=False),
             BufferizePass(),
+            CpuConvToMatmulPass(),
+            CudaMatmulKernelPass(),
             ConvertLinalgToAffineLoopsPass(),
             CanonicalizePass(),
             CommonSubexpressionElimination(),

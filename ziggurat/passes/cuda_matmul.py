@@ -1,0 +1,396 @@
+"""`cuda-matmul-kernel`: f32 and i8xi8->i32 `linalg.matmul` / `linalg.batch_matmul` on
+memrefs as a tiled GPU GEMM kernel.
+
+Each block computes a BM x BN tile of C (blockIdx.y, blockIdx.x; blockIdx.z the batch),
+each of its (BM/TM)*(BN/TN) threads a TM x TN register tile:
+
+    acc[TM][TN] = fill value (a linalg.fill of C folded in) or 0
+    load tile 0 of A (BM x BK, stored transposed: As[k][m]) and B (BK x BN) into stage 0
+    barrier
+    for t in 0..ceil(K/BK):
+      if t + 1 < tiles: load tile t+1 into the other stage     (double buffering)
+      for k < BK: a[i] = As[t%2][k][ty*TM+i]; b[j] = Bs[t%2][k][tx*TN+j];
+                  acc[i][j] = fma(a[i], b[j], acc[i][j])
+      barrier                                                   (stage t%2 is free)
+    C[row][col] = epilogue(acc[i][j] (+ C's old value unless a fill was folded))
+
+Tile loads are cooperative: consecutive threads read consecutive elements of a row
+of B (and of A's rows), so global loads coalesce; out-of-range elements (ragged M, N,
+K) load as 0, and the write-back skips rows and columns past C's edge. One barrier
+per K tile suffices: a stage is overwritten only in the iteration after the one that
+read it, which ends with the barrier. i8 operands are widened to i32 as they are
+staged, so the inner product is the same loop on i32 (wrapping). An elementwise
+`linalg.generic` that follows the matmul on C (bias, ReLU, requantisation) is applied
+in the write-back (cpu_matmul.fusable_epilogue); everything else is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from xdsl.builder import ImplicitBuilder
+from xdsl.context import Context
+from xdsl.dialects import arith, memref, scf
+from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, ModuleOp
+from xdsl.dialects.func import FuncOp
+from xdsl.dialects.linalg.ops import FillOp
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from ziggurat.diagnostics import CompileError
+from ziggurat.dialects import cuda
+from ziggurat.dialects.device_attrs import MemorySpaceAttr
+from ziggurat.dialects.linalg import BatchMatmulOp, MatmulOp
+from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK, WARP_SIZE
+from ziggurat.passes.cpu_matmul import (
+    Arithmetic,
+    Epilogue,
+    arithmetic_for,
+    captured_values,
+    fusable_epilogue,
+)
+
+
+@dataclass(frozen=True)
+class GemmTiling:
+    """Block tile BM x BN, K tile BK, thread tile TM x TN."""
+
+    bm: int
+    bn: int
+    bk: int
+    tm: int
+    tn: int
+
+    @property
+    def threads(self) -> int:
+        return (self.bm // self.tm) * (self.bn // self.tn)
+
+
+def _pow2_at_least(n: int, floor: int) -> int:
+    p = floor
+    while p < n:
+        p *= 2
+    return p
+
+
+def choose_tiling(m: int, n: int, bm: int, bn: int, bk: int, tm: int, tn: int) -> GemmTiling:
+    """The requested tiling shrunk to small matrices, keeping at least a warp of threads."""
+    bm = min(bm, _pow2_at_least(m, 16))
+    bn = min(bn, _pow2_at_least(n, 16))
+    tm, tn = min(tm, bm), min(tn, bn)
+    while (bm // tm) * (bn // tn) < WARP_SIZE and (tm > 1 or tn > 1):
+        if tm >= tn and tm > 1:
+            tm //= 2
+        else:
+            tn //= 2
+    return GemmTiling(bm, bn, bk, tm, tn)
+
+
+def _index(value: int) -> SSAValue:
+    return arith.ConstantOp(IntegerAttr(value, IndexType())).result
+
+
+def _for(upper: int | SSAValue, body: Callable[[SSAValue], None], lower: int = 0) -> None:
+    block = Block(arg_types=[IndexType()])
+    with ImplicitBuilder(block):
+        body(block.args[0])
+        scf.YieldOp()
+    hi = _index(upper) if isinstance(upper, int) else upper
+    scf.ForOp(_index(lower), hi, _index(1), [], block)
+
+
+def _if(cond: SSAValue, then: Callable[[], None]) -> None:
+    block = Block()
+    with ImplicitBuilder(block):
+        then()
+        scf.YieldOp()
+    scf.IfOp(cond, [], Region(block))
+
+
+def _select_load(cond: SSAValue, load: Callable[[], SSAValue], zero: SSAValue) -> SSAValue:
+    """`cond ? load() : zero` without reading out of bounds."""
+    then, otherwise = Block(), Block()
+    with ImplicitBuilder(then):
+        scf.YieldOp(load())
+    with ImplicitBuilder(otherwise):
+        scf.YieldOp(zero)
+    return scf.IfOp(cond, [zero.type], Region(then), Region(otherwise)).results[0]
+
+
+def _lt(a: SSAValue, b: SSAValue) -> SSAValue:
+    return arith.CmpiOp(a, b, "slt").result
+
+
+def _and(a: SSAValue, b: SSAValue) -> SSAValue:
+    return arith.AndIOp(a, b).result
+
+
+def _add(a: SSAValue, b: SSAValue) -> SSAValue:
+    return arith.AddiOp(a, b).result
+
+
+def _mul(a: SSAValue, b: SSAValue) -> SSAValue:
+    return arith.MuliOp(a, b).result
+
+
+def _global(t: MemRefType) -> MemRefType:
+    return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr("global"))
+
+
+def _space(element: Attribute, shape: Sequence[int], space: str) -> MemRefType:
+    return MemRefType(element, shape, memory_space=MemorySpaceAttr(space))
+
+
+@dataclass
+class _Gemm:
+    """Builds the kernel body of one GEMM."""
+
+    tiling: GemmTiling
+    ar: Arithmetic
+    m: int
+    n: int
+    k: int
+    batched: bool
+    init: SSAValue | None
+    """The folded fill value (a kernel argument), or None to accumulate onto C."""
+    epilogue: Epilogue | None
+    captured: dict[SSAValue, SSAValue] = field(default_factory=dict)
+    """Kernel values standing for what the epilogue reads from outside."""
+
+    def build(self, a: SSAValue, b: SSAValue, c: SSAValue) -> None:
+        t = self.tiling
+        acc_t = self.ar.acc
+        tid = cuda.ThreadIdOp("x").result
+        col0 = _mul(cuda.BlockIdOp("x").result, _index(t.bn))
+        row0 = _mul(cuda.BlockIdOp("y").result, _index(t.bm))
+        self.batch = [cuda.BlockIdOp("z").result] if self.batched else []
+        width = _index(t.bn // t.tn)
+        ty = arith.DivUIOp(tid, width).result
+        tx = arith.RemUIOp(tid, width).result
+        a_tile = cuda.SharedMemoryOp(_space(acc_t, [2, t.bk, t.bm], "shared")).memref
+        b_tile = cuda.SharedMemoryOp(_space(acc_t, [2, t.bk, t.bn], "shared")).memref
+        accv = memref.AllocaOp.get(
+            acc_t, shape=[t.tm, t.tn], memory_space=MemorySpaceAttr("local")
+        ).memref
+        start = self.init if self.init is not None else self.ar.zero()
+        _for(t.tm, lambda i: _for(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
+        zero = self.ar.zero()
+        sizes = (_index(self.m), _index(self.n), _index(self.k))
+
+        def load_tiles(stage: SSAValue, k0: SSAValue) -> None:
+            self._stage(a, a_tile, stage, row0, k0, tid, sizes, zero, transpose=True)
+            self._stage(b, b_tile, stage, k0, col0, tid, sizes, zero, transpose=False)
+
+        load_tiles(_index(0), _index(0))
+        cuda.BarrierOp()
+        tiles = -(-self.k // t.bk)
+
+        def k_tile(kt: SSAValue) -> None:
+            stage = arith.RemUIOp(kt, _index(2)).result
+            following = _add(kt, _index(1))
+            other = arith.SubiOp(_index(1), stage).result
+            _if(
+                _lt(following, _index(tiles)),
+                lambda: load_tiles(other, _mul(following, _index(t.bk))),
+            )
+
+            def step(kk: SSAValue) -> None:
+                rows = [
+                    memref.LoadOp.get(
+                        a_tile, [stage, kk, _add(_mul(ty, _index(t.tm)), _index(i))]
+                    ).res
+                    for i in range(t.tm)
+                ]
+                cols = [
+                    memref.LoadOp.get(
+                        b_tile, [stage, kk, _add(_mul(tx, _index(t.tn)), _index(j))]
+                    ).res
+                    for j in range(t.tn)
+                ]
+                for i in range(t.tm):
+                    for j in range(t.tn):
+                        ii, jj = _index(i), _index(j)
+                        old = memref.LoadOp.get(accv, [ii, jj]).res
+                        memref.StoreOp.get(
+                            self.ar.multiply_add(rows[i], cols[j], old), accv, [ii, jj]
+                        )
+
+            _for(t.bk, step)
+            cuda.BarrierOp()
+
+        _for(tiles, k_tile)
+        self._write_back(c, accv, row0, col0, ty, tx, sizes)
+
+    def _stage(self, source, tile, stage, r0, c0, tid, sizes, zero, transpose: bool) -> None:
+        """Copy one operand tile to shared memory, all threads cooperating, zero-padded."""
+        t = self.tiling
+        rows, cols = (t.bm, t.bk) if transpose else (t.bk, t.bn)
+        limits = (sizes[0], sizes[2]) if transpose else (sizes[2], sizes[1])
+        per_thread = -(-(rows * cols) // t.threads)
+
+        def one(r: SSAValue) -> None:
+            e = _add(tid, _mul(r, _index(t.threads)))
+
+            def store() -> None:
+                i = arith.DivUIOp(e, _index(cols)).result
+                j = arith.RemUIOp(e, _index(cols)).result
+                gi, gj = _add(r0, i), _add(c0, j)
+                inside = _and(_lt(gi, limits[0]), _lt(gj, limits[1]))
+                value = _select_load(
+                    inside,
+                    lambda: self.ar.widen(memref.LoadOp.get(source, [*self.batch, gi, gj]).res),
+                    zero,
+                )
+                where = [stage, j, i] if transpose else [stage, i, j]
+                memref.StoreOp.get(value, tile, where)
+
+            if (rows * cols) % t.threads:
+                _if(_lt(e, _index(rows * cols)), store)
+            else:
+                store()
+
+        _for(per_thread, one)
+
+    def _write_back(self, c, accv, row0, col0, ty, tx, sizes) -> None:
+        t = self.tiling
+
+        def element(i: SSAValue, j: SSAValue) -> None:
+            row = _add(row0, _add(_mul(ty, _index(t.tm)), i))
+            col = _add(col0, _add(_mul(tx, _index(t.tn)), j))
+
+            def store() -> None:
+                value = memref.LoadOp.get(accv, [i, j]).res
+                where = [*self.batch, row, col]
+                if self.init is None:
+                    value = self.ar.add(memref.LoadOp.get(c, where).res, value)
+                if self.epilogue is not None:
+                    value = self.epilogue.apply(value, row, col, self.captured)
+                memref.StoreOp.get(value, c, where)
+
+            _if(_and(_lt(row, sizes[0]), _lt(col, sizes[1])), store)
+
+        _for(t.tm, lambda i: _for(t.tn, lambda j: element(i, j)))
+
+
+def _folded_fill(op: Operation, c: SSAValue) -> FillOp | None:
+    """The `linalg.fill` of C right before `op`, whose value can seed the accumulators."""
+    fill = op.prev_op
+    if isinstance(fill, FillOp) and tuple(fill.outputs) == (c,) and not fill.results:
+        return fill
+    return None
+
+
+@dataclass(frozen=True)
+class CudaMatmulKernelPass(ModulePass):
+    """Rewrite f32 and i8xi8->i32 linalg.matmul / batch_matmul on memrefs as a tiled GEMM
+    kernel: BM x BN block tiles, BK-deep double-buffered shared-memory stages, TM x TN
+    register tiles per thread, the fill and an elementwise epilogue fused.
+    """
+
+    name = "cuda-matmul-kernel"
+
+    bm: int = 128
+    bn: int = 128
+    bk: int = 8
+    tm: int = 8
+    tn: int = 8
+    fuse_epilogue: bool = True
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for name in ("bm", "bn", "bk", "tm", "tn"):
+            if getattr(self, name) <= 0:
+                raise CompileError(f"'{name}' must be positive", op)
+        if self.bm % self.tm or self.bn % self.tn:
+            raise CompileError("'bm' must be a multiple of 'tm' and 'bn' of 'tn'", op)
+        if (self.bm // self.tm) * (self.bn // self.tn) > MAX_THREADS_PER_BLOCK:
+            raise CompileError(
+                f"the tiling needs {(self.bm // self.tm) * (self.bn // self.tn)} threads per "
+                f"block; at most {MAX_THREADS_PER_BLOCK}",
+                op,
+            )
+        for func in [f for f in op.ops if isinstance(f, FuncOp)]:
+            count = 0
+            for matmul in [o for o in func.walk() if isinstance(o, MatmulOp | BatchMatmulOp)]:
+                if self._rewrite(op, func, matmul, count):
+                    count += 1
+
+    def _rewrite(self, module: ModuleOp, func: FuncOp, op: Operation, count: int) -> bool:
+        if len(op.operands) != 3 or op.results or getattr(op, "indexing_maps", None) is not None:
+            return False
+        a, b, c = op.operands
+        batched = isinstance(op, BatchMatmulOp)
+        rank = 3 if batched else 2
+        types = [v.type for v in (a, b, c)]
+        if not all(isinstance(t, MemRefType) and t.get_num_dims() == rank for t in types):
+            return False
+        shapes = [t.get_shape() for t in types]  # pyright: ignore[reportAttributeAccessIssue]
+        if any(s < 0 for shape in shapes for s in shape):
+            return False
+        ar = arithmetic_for([t.element_type for t in types])  # pyright: ignore
+        if ar is None:
+            return False
+        m, n, k = shapes[2][-2], shapes[2][-1], shapes[0][-1]
+        if k == 0:
+            return False
+        tiling = choose_tiling(m, n, self.bm, self.bn, self.bk, self.tm, self.tn)
+        fill = _folded_fill(op, c)
+        epilogue = None if batched or not self.fuse_epilogue else fusable_epilogue(op, c)  # pyright: ignore
+        args: list[SSAValue] = [a, b, c]
+        if fill is not None:
+            args.append(fill.inputs[0])
+        constants: list[SSAValue] = []
+        if epilogue is not None:
+            args += [s[0] for s in epilogue.sources if s is not None]
+            body_inputs = set(epilogue.generic.operands)
+            for value in captured_values(epilogue.generic):
+                if value in body_inputs or value in args:
+                    continue
+                if isinstance(value.owner, arith.ConstantOp):
+                    constants.append(value)
+                else:
+                    args.append(value)
+        kernel_types = [_global(v.type) if isinstance(v.type, MemRefType) else v.type for v in args]  # pyright: ignore
+        block = Block(arg_types=kernel_types)
+        for arg, value in zip(block.args, args, strict=True):
+            arg.name_hint = value.name_hint
+        mapping = dict(zip(args, block.args, strict=True))
+        if epilogue is not None:
+            sources = tuple(None if s is None else (mapping[s[0]], s[1]) for s in epilogue.sources)
+            epilogue = Epilogue(epilogue.generic, sources)
+        gemm = _Gemm(
+            tiling,
+            ar,
+            m,
+            n,
+            k,
+            batched,
+            block.args[3] if fill is not None else None,
+            epilogue,
+        )
+        with ImplicitBuilder(block):
+            for value in constants:
+                mapping[value] = value.owner.clone().results[0]  # pyright: ignore
+            gemm.captured = mapping
+            gemm.build(block.args[0], block.args[1], block.args[2])
+            cuda.ReturnOp()
+        name = f"{func.sym_name.data}_gemm{count}"
+        kernel = cuda.KernelOp(name, kernel_types, Region(block), max_threads=tiling.threads)
+        module.body.block.insert_op_before(kernel, func)
+        host = Block()
+        with ImplicitBuilder(host):
+            batch = shapes[2][0] if batched else 1
+            grid = [_index(-(-n // tiling.bn)), _index(-(-m // tiling.bm)), _index(batch)]
+            threads = [_index(tiling.threads), _index(1), _index(1)]
+            cuda.LaunchOp(name, grid, threads, _index(0), args)
+        ops = list(host.ops)
+        for o in ops:
+            o.detach()
+        Rewriter.insert_op(ops, InsertPoint.before(op))
+        if epilogue is not None:
+            Rewriter.erase_op(epilogue.generic)
+        if fill is not None:
+            Rewriter.erase_op(fill)
+        Rewriter.erase_op(op)
+        return True
