@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 setup:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,cuda]'
 	$(BIN)/pip install --quiet -e examples/plugin
 
 lint:

@@ -32,7 +32,15 @@ from dataclasses import dataclass, field
 from xdsl.builder import ImplicitBuilder
 from xdsl.context import Context
 from xdsl.dialects import arith, memref, scf
-from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, ModuleOp
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float32Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+)
 from xdsl.dialects.func import FuncOp
 from xdsl.dialects.linalg.ops import FillOp
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -51,6 +59,8 @@ from ziggurat.passes.cpu_matmul import (
     captured_values,
     fusable_epilogue,
 )
+
+bf16, f32 = BFloat16Type(), Float32Type()
 
 
 @dataclass(frozen=True)
@@ -297,6 +307,8 @@ class CudaMatmulKernelPass(ModulePass):
     tm: int = 8
     tn: int = 8
     fuse_epilogue: bool = True
+    tensor_cores: bool = True
+    """bf16 x bf16 -> f32 matmuls whose M, N and K divide the tiles run on WMMA fragments."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for name in ("bm", "bn", "bk", "tm", "tn"):
@@ -328,13 +340,16 @@ class CudaMatmulKernelPass(ModulePass):
         shapes = [t.get_shape() for t in types]  # pyright: ignore[reportAttributeAccessIssue]
         if any(s < 0 for shape in shapes for s in shape):
             return False
-        ar = arithmetic_for([t.element_type for t in types])  # pyright: ignore
-        if ar is None:
-            return False
+        elements = [t.element_type for t in types]  # pyright: ignore
         m, n, k = shapes[2][-2], shapes[2][-1], shapes[0][-1]
         if k == 0:
             return False
-        tiling = choose_tiling(m, n, self.bm, self.bn, self.bk, self.tm, self.tn)
+        ar = arithmetic_for(elements)
+        tensor_cores = None
+        if ar is None and self.tensor_cores and not batched and elements == [bf16, bf16, f32]:
+            tensor_cores = tensor_core_tiling(m, n, k)
+        if ar is None and tensor_cores is None:
+            return False
         fill = _folded_fill(op, c)
         epilogue = None if batched or not self.fuse_epilogue else fusable_epilogue(op, c)  # pyright: ignore
         args: list[SSAValue] = [a, b, c]
@@ -359,16 +374,15 @@ class CudaMatmulKernelPass(ModulePass):
         if epilogue is not None:
             sources = tuple(None if s is None else (mapping[s[0]], s[1]) for s in epilogue.sources)
             epilogue = Epilogue(epilogue.generic, sources)
-        gemm = _Gemm(
-            tiling,
-            ar,
-            m,
-            n,
-            k,
-            batched,
-            block.args[3] if fill is not None else None,
-            epilogue,
-        )
+        init = block.args[3] if fill is not None else None
+        if tensor_cores is not None:
+            gemm: _Gemm | _TensorCoreGemm = _TensorCoreGemm(tensor_cores, m, n, k, init, epilogue)
+            threads, block_n, block_m = tensor_cores.warps * 32, tensor_cores.bn, tensor_cores.bm
+        else:
+            assert ar is not None
+            tiling = choose_tiling(m, n, self.bm, self.bn, self.bk, self.tm, self.tn)
+            gemm = _Gemm(tiling, ar, m, n, k, batched, init, epilogue)
+            threads, block_n, block_m = tiling.threads, tiling.bn, tiling.bm
         with ImplicitBuilder(block):
             for value in constants:
                 mapping[value] = value.owner.clone().results[0]  # pyright: ignore
@@ -376,14 +390,14 @@ class CudaMatmulKernelPass(ModulePass):
             gemm.build(block.args[0], block.args[1], block.args[2])
             cuda.ReturnOp()
         name = f"{func.sym_name.data}_gemm{count}"
-        kernel = cuda.KernelOp(name, kernel_types, Region(block), max_threads=tiling.threads)
+        kernel = cuda.KernelOp(name, kernel_types, Region(block), max_threads=threads)
         module.body.block.insert_op_before(kernel, func)
         host = Block()
         with ImplicitBuilder(host):
             batch = shapes[2][0] if batched else 1
-            grid = [_index(-(-n // tiling.bn)), _index(-(-m // tiling.bm)), _index(batch)]
-            threads = [_index(tiling.threads), _index(1), _index(1)]
-            cuda.LaunchOp(name, grid, threads, _index(0), args)
+            grid = [_index(-(-n // block_n)), _index(-(-m // block_m)), _index(batch)]
+            sizes = [_index(threads), _index(1), _index(1)]
+            cuda.LaunchOp(name, grid, sizes, _index(0), args)
         ops = list(host.ops)
         for o in ops:
             o.detach()
@@ -394,3 +408,163 @@ class CudaMatmulKernelPass(ModulePass):
             Rewriter.erase_op(fill)
         Rewriter.erase_op(op)
         return True
+
+
+@dataclass(frozen=True)
+class TensorCoreTiling:
+    """Block tile BM x BN over warps of 32 x 32 (2 x 2 WMMA fragments), K tile BK."""
+
+    bm: int = 128
+    bn: int = 64
+    bk: int = 32
+
+    @property
+    def warps(self) -> int:
+        return (self.bm // 32) * (self.bn // 32)
+
+
+PAD = 8
+"""bf16 elements added to each shared row: rows stay 32-byte aligned for WMMA while
+consecutive rows fall in different banks."""
+
+
+def tensor_core_tiling(m: int, n: int, k: int) -> TensorCoreTiling | None:
+    """The largest block tile dividing M and N (K by 32), or None for ragged shapes."""
+    if k % 32:
+        return None
+    for bm, bn in ((128, 64), (64, 64), (64, 32), (32, 32)):
+        if m % bm == 0 and n % bn == 0:
+            return TensorCoreTiling(bm, bn)
+    return None
+
+
+@dataclass
+class _TensorCoreGemm:
+    """Builds a bf16 x bf16 -> f32 GEMM on WMMA m16n16k16 fragments.
+
+    Each warp owns a 32 x 32 tile of C as four accumulator fragments carried through
+    the K loop. A and B tiles are staged in two shared buffers each, alternating
+    (the loop handles two K tiles per iteration so each buffer is named statically);
+    the next tile is loaded while the current one feeds the tensor cores. The
+    write-back goes fragment by fragment through a per-warp 16 x 16 scratch tile so
+    the epilogue and the old value of C apply element by element.
+    """
+
+    tiling: TensorCoreTiling
+    m: int
+    n: int
+    k: int
+    init: SSAValue | None
+    epilogue: Epilogue | None
+    captured: dict[SSAValue, SSAValue] = field(default_factory=dict)
+
+    def build(self, a: SSAValue, b: SSAValue, c: SSAValue) -> None:
+        t = self.tiling
+        tid = cuda.ThreadIdOp("x").result
+        warp = arith.DivUIOp(tid, _index(32)).result
+        lane = arith.RemUIOp(tid, _index(32)).result
+        across = _index(t.bn // 32)
+        wm = _mul(arith.DivUIOp(warp, across).result, _index(32))
+        wn = _mul(arith.RemUIOp(warp, across).result, _index(32))
+        col0 = _mul(cuda.BlockIdOp("x").result, _index(t.bn))
+        row0 = _mul(cuda.BlockIdOp("y").result, _index(t.bm))
+        a_tiles = [
+            cuda.SharedMemoryOp(_space(bf16, [t.bm, t.bk + PAD], "shared")).memref for _ in range(2)
+        ]
+        b_tiles = [
+            cuda.SharedMemoryOp(_space(bf16, [t.bk, t.bn + PAD], "shared")).memref for _ in range(2)
+        ]
+        scratch = cuda.SharedMemoryOp(_space(f32, [t.warps * 16, 16], "shared")).memref
+        start = self.init if self.init is not None else arith.ConstantOp(FloatAttr(0.0, f32)).result
+        accs = [cuda.MmaFillOp(start).result for _ in range(4)]
+        threads = t.warps * 32
+        tiles = self.k // t.bk
+
+        def stage(tile, source, rows, cols, r0, c0) -> None:
+            def one(r: SSAValue) -> None:
+                e = _add(tid, _mul(r, _index(threads)))
+                i = arith.DivUIOp(e, _index(cols)).result
+                j = arith.RemUIOp(e, _index(cols)).result
+                value = memref.LoadOp.get(source, [_add(r0, i), _add(c0, j)]).res
+                memref.StoreOp.get(value, tile, [i, j])
+
+            _for(rows * cols // threads, one)
+
+        def load(buffer: int, k0: SSAValue) -> None:
+            stage(a_tiles[buffer], a, t.bm, t.bk, row0, k0)
+            stage(b_tiles[buffer], b, t.bk, t.bn, k0, col0)
+
+        def compute(buffer: int, accs: list[SSAValue]) -> list[SSAValue]:
+            out = list(accs)
+            for kk in range(0, t.bk, 16):
+                frag_a = [
+                    cuda.MmaLoadOp(
+                        a_tiles[buffer],
+                        [_add(wm, _index(16 * i)), _index(kk)],
+                        cuda.FragmentType("a", bf16, "row_major"),
+                    ).result
+                    for i in range(2)
+                ]
+                frag_b = [
+                    cuda.MmaLoadOp(
+                        b_tiles[buffer],
+                        [_index(kk), _add(wn, _index(16 * j))],
+                        cuda.FragmentType("b", bf16, "row_major"),
+                    ).result
+                    for j in range(2)
+                ]
+                for i in range(2):
+                    for j in range(2):
+                        out[2 * i + j] = cuda.MmaComputeOp(
+                            frag_a[i], frag_b[j], out[2 * i + j]
+                        ).result
+            return out
+
+        def tile_step(kt: SSAValue, buffer: int, accs: list[SSAValue]) -> list[SSAValue]:
+            following = _add(kt, _index(1))
+            _if(
+                _lt(following, _index(tiles)),
+                lambda: load(1 - buffer, _mul(following, _index(t.bk))),
+            )
+            out = compute(buffer, accs)
+            cuda.BarrierOp()
+            return out
+
+        load(0, _index(0))
+        cuda.BarrierOp()
+        pairs = tiles // 2
+        if pairs:
+            body = Block(arg_types=[IndexType(), *(v.type for v in accs)])
+            with ImplicitBuilder(body):
+                kt = _mul(body.args[0], _index(2))
+                out = tile_step(kt, 0, list(body.args[1:]))
+                out = tile_step(_add(kt, _index(1)), 1, out)
+                scf.YieldOp(*out)
+            loop = scf.ForOp(_index(0), _index(pairs), _index(1), accs, body)
+            accs = list(loop.results)
+        if tiles % 2:
+            accs = tile_step(_index(tiles - 1), 0, accs)
+        self._write_back(c, accs, scratch, warp, lane, wm, wn, row0, col0)
+
+    def _write_back(self, c, accs, scratch, warp, lane, wm, wn, row0, col0) -> None:
+        base = _mul(warp, _index(16))
+        for i in range(2):
+            for j in range(2):
+                cuda.MmaStoreOp(accs[2 * i + j], scratch, [base, _index(0)])
+                cuda.BarrierOp()
+
+                def element(r: SSAValue, i: int = i, j: int = j) -> None:
+                    e = _add(lane, _mul(r, _index(32)))
+                    ii = arith.DivUIOp(e, _index(16)).result
+                    jj = arith.RemUIOp(e, _index(16)).result
+                    row = _add(row0, _add(wm, _add(_index(16 * i), ii)))
+                    col = _add(col0, _add(wn, _add(_index(16 * j), jj)))
+                    value = memref.LoadOp.get(scratch, [_add(base, ii), jj]).res
+                    if self.init is None:
+                        value = arith.AddfOp(memref.LoadOp.get(c, [row, col]).res, value).result
+                    if self.epilogue is not None:
+                        value = self.epilogue.apply(value, row, col, self.captured)
+                    memref.StoreOp.get(value, c, [row, col])
+
+                _for(8, element)
+                cuda.BarrierOp()

@@ -11,8 +11,10 @@ import ctypes
 from collections.abc import Sequence
 from functools import cache
 
+import ml_dtypes
 import numpy as np
 from xdsl.dialects.builtin import (
+    BFloat16Type,
     Float32Type,
     Float64Type,
     MemRefType,
@@ -37,6 +39,8 @@ def numpy_dtype(type_: Attribute, func: FuncOp | None = None) -> np.dtype:
         return np.dtype(np.float32)
     if isinstance(type_, Float64Type):
         return np.dtype(np.float64)
+    if isinstance(type_, BFloat16Type):
+        return np.dtype(ml_dtypes.bfloat16)
     raise CompileError(f"c: values of type {type_} are not supported", func)
 
 

@@ -1,6 +1,15 @@
-"""MLIR scalar types as C types; f16/bf16, vectors and tensors are refused."""
+"""MLIR scalar types as C types; f16/bf16, vectors and tensors are refused.
+
+A C-family target whose language has more types (CUDA's `__nv_bfloat16`, WMMA
+fragments) names them for the duration of its emission with `extra_types`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 
 from xdsl.dialects.builtin import (
     Float32Type,
@@ -14,6 +23,22 @@ from xdsl.ir import Attribute, Operation
 from ziggurat.diagnostics import CompileError
 
 INT_WIDTHS = (1, 8, 16, 32, 64)
+
+TypeNamer = Callable[[Attribute], str]
+_EXTRA: ContextVar[Mapping[type, tuple[str, TypeNamer]]] = ContextVar(
+    "extra_c_types", default=MappingProxyType({})
+)
+
+
+@contextmanager
+def extra_types(names: Mapping[type, tuple[str, TypeNamer]]) -> Iterator[None]:
+    """Within the block, types of these classes print as `namer(type)`; the string is
+    the short code descriptor struct names use (`bf16`)."""
+    token = _EXTRA.set({**_EXTRA.get(), **names})
+    try:
+        yield
+    finally:
+        _EXTRA.reset(token)
 
 
 def int_width(type_: Attribute) -> int | None:
@@ -47,6 +72,9 @@ def c_type(type_: Attribute, op: Operation | None = None) -> str:
         return "float"
     if isinstance(type_, Float64Type):
         return "double"
+    extra = _EXTRA.get().get(type(type_))
+    if extra is not None:
+        return extra[1](type_)
     raise CompileError(f"c: values of type {type_} are not supported", op)
 
 
@@ -64,6 +92,9 @@ def element_code(type_: Attribute, op: Operation | None = None) -> str:
         c_type(type_, op)
         return f"i{width}"
     c_type(type_, op)
+    extra = _EXTRA.get().get(type(type_))
+    if extra is not None:
+        return extra[0]
     return "f32" if isinstance(type_, Float32Type) else "f64"
 
 

@@ -11,12 +11,12 @@ CUDA call is checked, and the first failure is kept, with the call's name, for
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import MemRefType, ModuleOp, NoneAttr
+from xdsl.dialects.builtin import BFloat16Type, MemRefType, ModuleOp, NoneAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 
 from ziggurat.codegen.c import abi
-from ziggurat.codegen.c.ctypes_map import c_type, memref_type
+from ziggurat.codegen.c.ctypes_map import c_type, extra_types, memref_type
 from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
 from ziggurat.codegen.c.helpers import helper_text, ordered
 from ziggurat.codegen.c.memref_emit import HANDLERS as MEMREF
@@ -127,7 +127,7 @@ def _shared(em: FunctionEmitter, op: Operation) -> None:
     count = 1
     for s in type_.get_shape():
         count *= s
-    em.line(f"__shared__ __align__(16) {_element(type_, op)} {name}[{max(count, 1)}];")
+    em.line(f"__shared__ __align__(128) {_element(type_, op)} {name}[{max(count, 1)}];")
     em.views[op.memref] = _dense(name, type_, op)
 
 
@@ -187,9 +187,9 @@ def _fragment_decl(t: cuda.FragmentType) -> str:
 
 
 def _fragment(em: FunctionEmitter, op: Operation) -> str:
+    """A fresh fragment variable for `op`'s result (fragments are filled in place)."""
     result = op.results[0]
-    name = em.fresh(result, "frag")
-    em.line(f"{_fragment_decl(result.type)} {name};")  # pyright: ignore[reportArgumentType]
+    name = em.declare(result, result.type, op, "frag")
     em.values[result] = name
     return name
 
@@ -390,8 +390,20 @@ def _refuse_device_op(em: FunctionEmitter, op: Operation) -> None:
     raise _error(f"'{op.name}' outside a kernel (run convert-device-to-cuda first)", op)
 
 
+CUDA_TYPES = {
+    BFloat16Type: ("bf16", lambda t: "__nv_bfloat16"),
+    cuda.FragmentType: ("fragment", lambda t: _fragment_decl(t)),
+}
+"""Types CUDA C++ has beyond C's."""
+
+
 def emit_module(module: ModuleOp) -> str:
     """The `.cu` file of `module` (its functions on the host, its kernels on the GPU)."""
+    with extra_types(CUDA_TYPES):
+        return _emit_module(module)
+
+
+def _emit_module(module: ModuleOp) -> str:
     functions = functions_of(module, ("cuda.kernel",))
     kernels = [op for op in module.ops if isinstance(op, cuda.KernelOp)]
     kernel_index = {k.sym_name.data: i for i, k in enumerate(kernels)}
