@@ -106,6 +106,7 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "cpu-matmul-kernel": _pass("cpu_matmul", "CpuMatmulKernelPass"),
     "cpu-conv-to-matmul": _pass("cpu_conv", "CpuConvToMatmulPass"),
     "cuda-matmul-kernel": _pass("cuda_matmul", "CudaMatmulKernelPass"),
+    "cuda-reduction-kernel": _pass("cuda_reduction", "CudaReductionKernelPass"),
     "convert-linalg-to-mxu": _pass("mxu_convert", "ConvertLinalgToMxuPass"),
     "mxu-schedule": _pass("mxu_lower", "MxuSchedulePass"),
     "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),

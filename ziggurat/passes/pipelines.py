@@ -183,7 +183,8 @@ class CudaPipelinePass(PipelinePass):
     `linalg-fuse-elementwise{fold-bias=false}` (elementwise chains become one loop
     nest, so one kernel; a bias stays in the matmul's epilogue), `ziggurat-bufferize`,
     `cpu-conv-to-matmul` (convolutions become im2col + matmul), `cuda-matmul-kernel`
-    (matmuls become tiled shared-memory GEMM kernels), `convert-linalg-to-affine-loops`,
+    (matmuls become tiled shared-memory GEMM kernels), `cuda-reduction-kernel` (row
+    reductions become warp-shuffle kernels), `convert-linalg-to-affine-loops`,
     `canonicalize`, `cse`, `affine-parallelize`,
     `map-to-device{target=cuda block-sizes}`, `lower-affine`, `canonicalize`,
     `convert-device-to-cuda`, `canonicalize`, `cse`.
@@ -201,6 +202,7 @@ class CudaPipelinePass(PipelinePass):
         from ziggurat.passes.bufferize import BufferizePass
         from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
         from ziggurat.passes.cuda_matmul import CudaMatmulKernelPass
+        from ziggurat.passes.cuda_reduction import CudaReductionKernelPass
         from ziggurat.passes.device_to_cuda import ConvertDeviceToCudaPass
         from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
         from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
@@ -212,6 +214,7 @@ class CudaPipelinePass(PipelinePass):
             BufferizePass(),
             CpuConvToMatmulPass(),
             CudaMatmulKernelPass(),
+            CudaReductionKernelPass(),
             ConvertLinalgToAffineLoopsPass(),
             CanonicalizePass(),
             CommonSubexpressionElimination(),
