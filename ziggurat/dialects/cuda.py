@@ -34,11 +34,11 @@ from xdsl.dialects.builtin import (
     SymbolRefAttr,
     i32,
 )
+from xdsl.dialects.utils import EnumAttribute
 from xdsl.ir import (
     Attribute,
     Block,
     Dialect,
-    EnumAttribute,
     Operation,
     ParametrizedAttribute,
     Region,

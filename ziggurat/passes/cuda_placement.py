@@ -179,7 +179,7 @@ class _Placement:
         ops: list[Operation] = []
         for k, size in enumerate(t.get_shape()):
             if size < 0:
-                dim = memref.DimOp.from_source_and_index(value, _index(ops, k))
+                dim = memref.DimOp(value, _index(ops, k))
                 ops.append(dim)
                 sizes.append(dim.result)
         alloc = device.AllocOp(global_type(t), sizes)
