@@ -41,3 +41,9 @@ else:
         "mlir-opt not found (apt-get install mlir-22-tools): "
         "tests that cross-check with real MLIR are UNSUPPORTED"
     )
+
+# `--target cuda` needs a GPU; without one, its tests check the one-line refusal.
+from ziggurat.targets.cuda.toolchain import no_gpu_reason  # noqa: E402
+
+if no_gpu_reason() is None:
+    config.available_features.add("cuda-gpu")  # noqa: F821
