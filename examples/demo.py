@@ -3,7 +3,9 @@
 Each model in examples/models/ is run with `ziggurat-run` by the `ref` executor
 (numpy, the oracle), compiled to C with OpenMP (`--target c`, which lowers tensor
 programs with `cpu-pipeline` first), and on the systolic matrix unit (`--target
-mxu`: `mxu-pipeline`, kernels on the bundled simulator, host code on `ref`), each
+mxu`: `mxu-pipeline`, kernels on the bundled simulator, host code on `ref`), on
+the GPU (`--target cuda`, where there is one) and on the CPU emulation of the same
+CUDA code (`--target cuda-emu`: correct, not fast), each
 with `--check`, which runs `ref` on the same random inputs and compares. For the
 mxu the table adds the simulated cycles and the array's utilisation. This is
 `make demo`.
@@ -20,6 +22,16 @@ MODELS = Path(__file__).parent / "models"
 RUN = Path(sys.executable).with_name("ziggurat-run")
 
 
+def _targets() -> tuple[str, ...]:
+    from ziggurat.targets.cuda.toolchain import no_gpu_reason
+
+    gpu = ("cuda",) if no_gpu_reason() is None else ()
+    return ("ref", "c", *gpu, "cuda-emu", "mxu")
+
+
+TARGETS = _targets()
+
+
 def run(model: Path, target: str) -> dict:
     command = [str(RUN), str(model), "--target", target, "--repeat", "5", "--check", "--json"]
     done = subprocess.run(command, capture_output=True, text=True)
@@ -32,7 +44,7 @@ def run(model: Path, target: str) -> dict:
 def main() -> int:
     rows = []
     for model in sorted(MODELS.glob("*.mlir")):
-        for target in ("ref", "c", "mxu"):
+        for target in TARGETS:
             report = run(model, target)
             check = report["check"]
             mxu = report.get("mxu")
