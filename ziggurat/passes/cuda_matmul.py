@@ -238,6 +238,8 @@ class _Gemm:
         t = self.tiling
         rows, cols = (t.bm, t.bk) if transpose else (t.bk, t.bn)
         limits = (sizes[0], sizes[2]) if transpose else (sizes[2], sizes[1])
+        extents = (self.m, self.k) if transpose else (self.k, self.n)
+        ragged = extents[0] % rows or extents[1] % cols
         per_thread = -(-(rows * cols) // t.threads)
 
         def one(r: SSAValue) -> None:
@@ -247,12 +249,15 @@ class _Gemm:
                 i = arith.DivUIOp(e, _index(cols)).result
                 j = arith.RemUIOp(e, _index(cols)).result
                 gi, gj = _add(r0, i), _add(c0, j)
-                inside = _and(_lt(gi, limits[0]), _lt(gj, limits[1]))
-                value = _select_load(
-                    inside,
-                    lambda: self.ar.widen(memref.LoadOp.get(source, [*self.batch, gi, gj]).res),
-                    zero,
-                )
+
+                def load() -> SSAValue:
+                    return self.ar.widen(memref.LoadOp.get(source, [*self.batch, gi, gj]).res)
+
+                if ragged:  # tiles overhang the operand: read zeros there
+                    inside = _and(_lt(gi, limits[0]), _lt(gj, limits[1]))
+                    value = _select_load(inside, load, zero)
+                else:
+                    value = load()
                 where = [stage, j, i] if transpose else [stage, i, j]
                 memref.StoreOp.get(value, tile, where)
 
@@ -279,7 +284,10 @@ class _Gemm:
                     value = self.epilogue.apply(value, row, col, self.captured)
                 memref.StoreOp.get(value, c, where)
 
-            _if(_and(_lt(row, sizes[0]), _lt(col, sizes[1])), store)
+            if self.m % t.bm or self.n % t.bn:
+                _if(_and(_lt(row, sizes[0]), _lt(col, sizes[1])), store)
+            else:
+                store()
 
         _for(t.tm, lambda i: _for(t.tn, lambda j: element(i, j)))
 

@@ -42,8 +42,10 @@ def emit_sequential_loop(
     step: str,
     inits: Sequence[SSAValue],
     iv_type: str,
+    pragma: str | None = None,
 ) -> None:
-    """`for (iv = lower; iv < upper; iv += step)` with loop-carried values `inits`."""
+    """`for (iv = lower; iv < upper; iv += step)` with loop-carried values `inits`,
+    preceded by `#pragma <pragma>` when given."""
     body = op.regions[0].block
     if em.loop_depth == 0:
         em.location_comment(op)
@@ -57,6 +59,8 @@ def emit_sequential_loop(
         types.append(t)
     iv = em.fresh(body.args[0], "i")
     em.values[body.args[0]] = iv
+    if pragma is not None:
+        em.line(f"#pragma {pragma}")
     with em.block(f"for ({iv_type} {iv} = {lower}; {iv} < {upper}; {iv} += {step})"):
         em.loop_depth += 1
         terminator = em.emit_ops(body)

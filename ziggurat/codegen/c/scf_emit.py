@@ -10,12 +10,17 @@ from ziggurat.codegen.c.loops import emit_if, emit_parallel_loop, emit_sequentia
 from ziggurat.diagnostics import CompileError
 
 
-def _for(em: FunctionEmitter, op: Operation) -> None:
+def emit_for(em: FunctionEmitter, op: Operation, pragma: str | None = None) -> None:
+    """`scf.for` as a C `for` loop, with `#pragma <pragma>` before it when given."""
     if "unsignedCmp" in op.properties or "unsignedCmp" in op.attributes:
         raise CompileError("c: 'scf.for' with unsigned comparison is not supported", op)
     lb, ub, step = (em.value(v) for v in (op.lb, op.ub, op.step))  # pyright: ignore
     iv_type = c_type(op.lb.type, op)  # pyright: ignore
-    emit_sequential_loop(em, op, lb, ub, step, list(op.iter_args), iv_type)  # pyright: ignore
+    emit_sequential_loop(em, op, lb, ub, step, list(op.iter_args), iv_type, pragma)  # pyright: ignore
+
+
+def _for(em: FunctionEmitter, op: Operation) -> None:
+    emit_for(em, op)
 
 
 def _if(em: FunctionEmitter, op: Operation) -> None:

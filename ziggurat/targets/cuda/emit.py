@@ -11,7 +11,8 @@ CUDA call is checked, and the first failure is kept, with the call's name, for
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import BFloat16Type, MemRefType, ModuleOp, NoneAttr
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import BFloat16Type, IntegerAttr, MemRefType, ModuleOp, NoneAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 
@@ -30,6 +31,7 @@ from ziggurat.codegen.c.module import (
     global_names,
 )
 from ziggurat.codegen.c.names import NameTable
+from ziggurat.codegen.c.scf_emit import emit_for
 from ziggurat.codegen.c.views import View, mul
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda, device
@@ -234,6 +236,27 @@ def _local_alloca(em: FunctionEmitter, op: Operation) -> None:
     MEMREF["memref.alloca"](em, op)
 
 
+UNROLL_LIMIT = 16
+"""Device loops with a constant trip count up to this are unrolled (`#pragma unroll`):
+register tiles stay in registers only when every index into them is a constant."""
+
+
+def _device_for(em: FunctionEmitter, op: Operation) -> None:
+    bounds = [_constant(v) for v in op.operands[:3]]
+    trip = None
+    if all(b is not None for b in bounds) and bounds[2] > 0:  # pyright: ignore
+        lo, hi, step = bounds
+        trip = max(0, -(-(hi - lo) // step))  # pyright: ignore
+    emit_for(em, op, "unroll" if trip is not None and trip <= UNROLL_LIMIT else None)
+
+
+def _constant(value) -> int | None:
+    owner = value.owner
+    if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data
+    return None
+
+
 def _no_heap(em: FunctionEmitter, op: Operation) -> None:
     raise _error(f"'{op.name}' is not supported in a kernel (no device heap)", op)
 
@@ -241,6 +264,7 @@ def _no_heap(em: FunctionEmitter, op: Operation) -> None:
 DEVICE_HANDLERS: dict[str, Handler] = {
     **C_FAMILY_HANDLERS,
     "memref.alloca": _local_alloca,
+    "scf.for": _device_for,
     "memref.alloc": _no_heap,
     "memref.dealloc": _no_heap,
     "cuda.thread_id": _index_op,

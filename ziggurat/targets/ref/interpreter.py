@@ -22,6 +22,7 @@ from ziggurat.diagnostics import CompileError
 from ziggurat.targets.ref import (
     arith_ops,
     control_ops,
+    cuda_ops,
     device_ops,
     linalg_ops,
     math_ops,
@@ -42,6 +43,7 @@ HANDLERS: dict[str, Handler] = {
     **linalg_ops.HANDLERS,
     **device_ops.HANDLERS,
     **mxu_ops.HANDLERS,
+    **cuda_ops.HANDLERS,
 }
 
 TERMINATORS = frozenset(
