@@ -18,8 +18,11 @@ Tile loads are cooperative: consecutive threads read consecutive elements of a r
 of B (and of A's rows), so global loads coalesce; out-of-range elements (ragged M, N,
 K) load as 0, and the write-back skips rows and columns past C's edge. One barrier
 per K tile suffices: a stage is overwritten only in the iteration after the one that
-read it, which ends with the barrier. i8 operands are widened to i32 as they are
-staged, so the inner product is the same loop on i32 (wrapping). An elementwise
+read it, which ends with the barrier. int8 GEMMs stage i8 tiles with K innermost
+(A as [m][k], B transposed to [n][k], K tiles of 16) and take four products at a time
+with `cuda.dp4a` into i32 accumulators (wrapping, as `linalg.matmul` on i32 does).
+bf16 x bf16 -> f32 GEMMs whose shapes divide the tiles run on WMMA tensor-core
+fragments instead (`_TensorCoreGemm`). An elementwise
 `linalg.generic` that follows the matmul on C (bias, ReLU, requantisation) is applied
 in the write-back (cpu_matmul.fusable_epilogue); everything else is left as it is.
 """
@@ -38,6 +41,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IndexType,
     IntegerAttr,
+    IntegerType,
     MemRefType,
     ModuleOp,
 )
@@ -53,6 +57,7 @@ from ziggurat.dialects.device_attrs import MemorySpaceAttr
 from ziggurat.dialects.linalg import BatchMatmulOp, MatmulOp
 from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK, WARP_SIZE
 from ziggurat.passes.cpu_matmul import (
+    I8_I32,
     Arithmetic,
     Epilogue,
     arithmetic_for,
@@ -166,6 +171,8 @@ class _Gemm:
     init: SSAValue | None
     """The folded fill value (a kernel argument), or None to accumulate onto C."""
     epilogue: Epilogue | None
+    dp4a: bool = False
+    """int8: stage i8 tiles and multiply four k at a time with `__dp4a`."""
     captured: dict[SSAValue, SSAValue] = field(default_factory=dict)
     """Kernel values standing for what the epilogue reads from outside."""
 
@@ -179,19 +186,26 @@ class _Gemm:
         width = _index(t.bn // t.tn)
         ty = arith.DivUIOp(tid, width).result
         tx = arith.RemUIOp(tid, width).result
-        a_tile = cuda.SharedMemoryOp(_space(acc_t, [2, t.bk, t.bm], "shared")).memref
-        b_tile = cuda.SharedMemoryOp(_space(acc_t, [2, t.bk, t.bn], "shared")).memref
+        # dp4a reads four consecutive k of a row of A and of a column of B: both tiles
+        # keep k innermost, in i8. Otherwise k is the middle index, so a thread's TM
+        # (TN) values at one k are consecutive.
+        staged = IntegerType(8) if self.dp4a else acc_t
+        a_shape = [2, t.bm, t.bk] if self.dp4a else [2, t.bk, t.bm]
+        b_shape = [2, t.bn, t.bk] if self.dp4a else [2, t.bk, t.bn]
+        a_tile = cuda.SharedMemoryOp(_space(staged, a_shape, "shared")).memref
+        b_tile = cuda.SharedMemoryOp(_space(staged, b_shape, "shared")).memref
         accv = memref.AllocaOp.get(
             acc_t, shape=[t.tm, t.tn], memory_space=MemorySpaceAttr("local")
         ).memref
         start = self.init if self.init is not None else self.ar.zero()
         _for(t.tm, lambda i: _for(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
-        zero = self.ar.zero()
+        zero = arith.ConstantOp(IntegerAttr(0, staged)).result if self.dp4a else self.ar.zero()
         sizes = (_index(self.m), _index(self.n), _index(self.k))
+        k_major = not self.dp4a
 
         def load_tiles(stage: SSAValue, k0: SSAValue) -> None:
-            self._stage(a, a_tile, stage, row0, k0, tid, sizes, zero, transpose=True)
-            self._stage(b, b_tile, stage, k0, col0, tid, sizes, zero, transpose=False)
+            self._stage(a, a_tile, stage, row0, k0, tid, sizes, zero, "a", k_major)
+            self._stage(b, b_tile, stage, k0, col0, tid, sizes, zero, "b", k_major)
 
         load_tiles(_index(0), _index(0))
         cuda.BarrierOp()
@@ -205,6 +219,17 @@ class _Gemm:
                 _lt(following, _index(tiles)),
                 lambda: load_tiles(other, _mul(following, _index(t.bk))),
             )
+
+            def step_dp4a(k4: SSAValue) -> None:
+                kk = _mul(k4, _index(4))
+                for i in range(t.tm):
+                    for j in range(t.tn):
+                        ii, jj = _index(i), _index(j)
+                        row = _add(_mul(ty, _index(t.tm)), ii)
+                        col = _add(_mul(tx, _index(t.tn)), jj)
+                        old = memref.LoadOp.get(accv, [ii, jj]).res
+                        dot = cuda.Dp4aOp(a_tile, [stage, row, kk], b_tile, [stage, col, kk], old)
+                        memref.StoreOp.get(dot.result, accv, [ii, jj])
 
             def step(kk: SSAValue) -> None:
                 rows = [
@@ -227,18 +252,27 @@ class _Gemm:
                             self.ar.multiply_add(rows[i], cols[j], old), accv, [ii, jj]
                         )
 
-            _for(t.bk, step)
+            if self.dp4a:
+                _for(t.bk // 4, step_dp4a)
+            else:
+                _for(t.bk, step)
             cuda.BarrierOp()
 
         _for(tiles, k_tile)
         self._write_back(c, accv, row0, col0, ty, tx, sizes)
 
-    def _stage(self, source, tile, stage, r0, c0, tid, sizes, zero, transpose: bool) -> None:
-        """Copy one operand tile to shared memory, all threads cooperating, zero-padded."""
+    def _stage(
+        self, source, tile, stage, r0, c0, tid, sizes, zero, operand: str, k_major: bool
+    ) -> None:
+        """Copy one operand tile to shared memory, all threads cooperating, zero-padded;
+        `k_major` stores it as [k][m or n], else as [m or n][k]."""
         t = self.tiling
-        rows, cols = (t.bm, t.bk) if transpose else (t.bk, t.bn)
-        limits = (sizes[0], sizes[2]) if transpose else (sizes[2], sizes[1])
-        extents = (self.m, self.k) if transpose else (self.k, self.n)
+        is_a = operand == "a"
+        rows, cols = (t.bm, t.bk) if is_a else (t.bk, t.bn)
+        limits = (sizes[0], sizes[2]) if is_a else (sizes[2], sizes[1])
+        extents = (self.m, self.k) if is_a else (self.k, self.n)
+        # Source element (i, j) is A[m][k] or B[k][n]; k is j for A, i for B.
+        transpose = is_a == k_major
         ragged = extents[0] % rows or extents[1] % cols
         per_thread = -(-(rows * cols) // t.threads)
 
@@ -251,7 +285,8 @@ class _Gemm:
                 gi, gj = _add(r0, i), _add(c0, j)
 
                 def load() -> SSAValue:
-                    return self.ar.widen(memref.LoadOp.get(source, [*self.batch, gi, gj]).res)
+                    value = memref.LoadOp.get(source, [*self.batch, gi, gj]).res
+                    return value if self.dp4a else self.ar.widen(value)
 
                 if ragged:  # tiles overhang the operand: read zeros there
                     inside = _and(_lt(gi, limits[0]), _lt(gj, limits[1]))
@@ -388,8 +423,10 @@ class CudaMatmulKernelPass(ModulePass):
             threads, block_n, block_m = tensor_cores.warps * 32, tensor_cores.bn, tensor_cores.bm
         else:
             assert ar is not None
-            tiling = choose_tiling(m, n, self.bm, self.bn, self.bk, self.tm, self.tn)
-            gemm = _Gemm(tiling, ar, m, n, k, batched, init, epilogue)
+            dp4a = ar is I8_I32
+            bk = -(-max(self.bk, 16) // 4) * 4 if dp4a else self.bk
+            tiling = choose_tiling(m, n, self.bm, self.bn, bk, self.tm, self.tn)
+            gemm = _Gemm(tiling, ar, m, n, k, batched, init, epilogue, dp4a)
             threads, block_n, block_m = tiling.threads, tiling.bn, tiling.bm
         with ImplicitBuilder(block):
             for value in constants:
