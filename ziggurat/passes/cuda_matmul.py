@@ -424,8 +424,11 @@ class CudaMatmulKernelPass(ModulePass):
         else:
             assert ar is not None
             dp4a = ar is I8_I32
-            bk = -(-max(self.bk, 16) // 4) * 4 if dp4a else self.bk
-            tiling = choose_tiling(m, n, self.bm, self.bn, bk, self.tm, self.tn)
+            bk, tm, tn = self.bk, self.tm, self.tn
+            if dp4a:  # each dp4a is four MACs: a 4x4 tile does the work of 8x8 at half the
+                # registers (two words read per dp4a instead of one float per FMA)
+                bk, tm, tn = -(-max(bk, 16) // 4) * 4, min(tm, 4), min(tn, 4)
+            tiling = choose_tiling(m, n, self.bm, self.bn, bk, tm, tn)
             gemm = _Gemm(tiling, ar, m, n, k, batched, init, epilogue, dp4a)
             threads, block_n, block_m = tiling.threads, tiling.bn, tiling.bm
         with ImplicitBuilder(block):
