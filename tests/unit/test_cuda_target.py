@@ -15,6 +15,7 @@ from pathlib import Path
 import ml_dtypes
 import numpy as np
 import pytest
+from gpu import require_gpu
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from semantics import apply, assert_close, parse, run
@@ -106,6 +107,35 @@ def test_models_compile_for_sm80_and_sm90_without_spills(model: str) -> None:
         assert set(result.kernels) == kernels
         for name, resources in result.kernels.items():
             assert resources.spill_stores == 0 and resources.spill_loads == 0, (name, arch)
+
+
+@pytest.mark.parametrize("model", ALL_MODELS)
+def test_models_match_ref_on_the_gpu(model: str) -> None:
+    require_gpu()
+    module = parse((MODELS / f"{model}.mlir").read_text())
+    args = random_inputs(module, seed=3)
+    executor = CudaExecutor()
+    got = executor.prepare(module)([a.copy() for a in args])
+    assert_close(got, run(module, args), rtol=1e-4, atol=1e-5)
+    assert executor.report()["kernels"], "kernel times are reported"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (129, 67, 250, "f32", "f32", "f32"),
+        (256, 512, 256, "f32", "f32", "f32"),
+        (100, 147, 70, "i8", "i8", "i32"),
+        (256, 128, 192, "bf16", "bf16", "f32"),
+    ],
+)
+def test_gemms_match_ref_on_the_gpu(case: tuple) -> None:
+    require_gpu()
+    module = parse(matmul(*case, epilogue=True))
+    args = random_inputs(module, seed=4)
+    got = CudaExecutor().prepare(module)([a.copy() for a in args])
+    exact = case[2] == "i32"
+    assert_close(got, run(module, args), rtol=0 if exact else 1e-4, atol=0 if exact else 1e-4)
 
 
 # GEMMs ----------------------------------------------------------------------------------
