@@ -112,7 +112,7 @@ class CudaExecutor:
         else:
             assert arch is not None
             path = toolchain.compile_cuda_library(source, arch)
-        function = CudaFunction(_load(str(path)), func, timing=not self.emulate)
+        function = CudaFunction(_load(str(path)), func, timing=True)
         function.target = self.name
         self.function = function
 
@@ -123,8 +123,9 @@ class CudaExecutor:
         return run
 
     def report(self) -> dict[str, Any]:
-        """Kernel times of the runs so far (milliseconds per run, by kernel)."""
-        if self.function is None or self.emulate:
+        """Kernel times of the runs so far (milliseconds per run, by kernel; on the
+        emulation, the wall time of the emulated kernels)."""
+        if self.function is None:
             return {"kernels": {}}
         runs = max(self.runs, 1)
         times = self.function.kernel_times()
