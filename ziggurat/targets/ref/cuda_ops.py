@@ -12,13 +12,17 @@ then-region on the threads whose condition holds and its else-region on the
 others, and merges the results; a loop with per-thread bounds runs to the
 largest trip count, each thread taking part in its own iterations. Values of
 inactive threads are don't-care: memory ops, bounds checks and division-by-
-zero checks look only at active threads (divisors of inactive threads are
-replaced by 1 before the division).
+zero checks look only at active threads (the divisors of inactive threads
+are replaced by 1 before a division, their exponents by 0 before `ipowi`).
 
 CUDA's undefined behaviour is reported, located, rather than given a value:
 a `cuda.barrier` that some threads of a block skip, a warp-collective op
 (`cuda.shuffle`, `cuda.mma_*`) that some lanes of a warp skip, WMMA indices
-that differ within a warp, out-of-bounds accesses.
+that differ within a warp, out-of-bounds accesses. Races get one of the
+outcomes CUDA allows: where several threads store to one address the last
+thread's value lands, and atomics update in thread order. A shuffle whose
+source lane lies outside the warp (or past the lanes of a block's last,
+partial warp) reads the thread's own value; `idx` reads lane n mod 32.
 
 Memory: global buffers are the host's `Buffer`s, shared by all threads;
 shared memory has one copy per block and `memref.alloca` one per thread.
@@ -33,7 +37,7 @@ independent in CUDA), which bounds the memory a large launch needs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType
@@ -106,6 +110,7 @@ class View:
     sizes: tuple
     allocation: Allocation
     identity: bool
+    uniform: bool = field(init=False)
 
     @staticmethod
     def of(base: np.ndarray, owner: np.ndarray | None, allocation: Allocation) -> View:
@@ -122,10 +127,11 @@ class View:
             True,
         )
 
-    def uniform(self) -> bool:
-        return self.owner is None and not any(
+    def __post_init__(self) -> None:
+        self.uniform = self.owner is None and not any(
             isinstance(x, np.ndarray) for x in (*self.offsets, *self.strides, *self.sizes)
         )
+        """Whether every thread sees the same memref (a global buffer at uniform offsets)."""
 
 
 @dataclass(eq=False, slots=True)
@@ -557,7 +563,7 @@ def _check_live(op: Operation, view: View) -> None:
 def _access(k: Threads, op: Operation, view: View, idx: Sequence, may_be_uniform: bool = True):
     """The threads an access looks at (None: all, or all agree) and its checked base index."""
     _check_live(op, view)
-    uniform = may_be_uniform and view.uniform() and not any(isinstance(i, np.ndarray) for i in idx)
+    uniform = may_be_uniform and view.uniform and not any(isinstance(i, np.ndarray) for i in idx)
     sel = None if uniform else k.lanes
     picked = [_pick(i, sel) for i in idx]
     for dim, (i, size) in enumerate(zip(picked, view.sizes, strict=True)):
@@ -789,11 +795,11 @@ def _tile_index(k: Threads, op: Operation, view: View, i, j, warps: np.ndarray |
     firsts = k.warp_first if warps is None else k.warp_first[warps]
     for dim, start in enumerate((i, j)):
         size = _pick(view.sizes[dim], firsts)
-        bad = (start < 0) | (start + TILE > size)
-        if np.any(bad):
-            pos = int(np.flatnonzero(bad)[0]) if isinstance(bad, np.ndarray) else 0
-            start = np.broadcast_to(start, np.shape(bad))[pos] if np.ndim(bad) else start
-            size = np.broadcast_to(size, np.shape(bad))[pos] if np.ndim(bad) else size
+        bad = np.broadcast_to((start < 0) | (start + TILE > size), firsts.shape)
+        if bad.any():
+            pos = int(np.flatnonzero(bad)[0])
+            start = np.broadcast_to(start, bad.shape)[pos]
+            size = np.broadcast_to(size, bad.shape)[pos]
             w = int(warps[pos]) if warps is not None else pos
             raise CompileError(
                 f"ref: out-of-bounds access in '{op.name}': the tile at index {int(start)} "
