@@ -149,8 +149,9 @@ class MapToDevicePass(ModulePass):
             raise CompileError(f"num_threads must be positive or 0, got {self.num_threads}")
         if self.target not in MAPPED_TARGETS:
             raise CompileError(
-                f"mapping to target '{self.target}' is not implemented yet "
-                "(implemented: " + ", ".join(MAPPED_TARGETS) + ")"
+                f"target '{self.target}' runs whole matmuls, not loop nests: its kernels "
+                "come from convert-linalg-to-mxu (mxu-pipeline); map-to-device maps to: "
+                + ", ".join(MAPPED_TARGETS)
             )
         for func in op.walk():
             if isinstance(func, FuncOp):

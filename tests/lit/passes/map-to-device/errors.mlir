@@ -1,6 +1,7 @@
 // RUN: not ziggurat-opt %s -p 'map-to-device{target=cpu}' 2>&1 | FileCheck %s
 // RUN: not ziggurat-opt %s -p 'map-to-device{target=tpu}' 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// RUN: not ziggurat-opt %s -p 'map-to-device{target=cuda}' 2>&1 | FileCheck %s --check-prefix=CUDA
+// RUN: not ziggurat-opt %s -p 'map-to-device{target=cuda}' 2>&1 | FileCheck %s
+// RUN: not ziggurat-opt %s -p 'map-to-device{target=mxu}' 2>&1 | FileCheck %s --check-prefix=MXU
 
 // A parallel loop that reduces cannot become a device.parallel (it has no
 // reductions): it is refused, not left behind.
@@ -15,4 +16,4 @@ func.func @sum(%A: memref<16xf32>) -> f32 {
 }
 
 // UNKNOWN: error: map-to-device: unknown target 'tpu', expected one of: cpu, cuda, mxu
-// CUDA: error: map-to-device: mapping to target 'cuda' is not implemented yet (implemented: cpu)
+// MXU: error: map-to-device: target 'mxu' runs whole matmuls, not loop nests: its kernels come from convert-linalg-to-mxu (mxu-pipeline); map-to-device maps to: cpu, cuda
