@@ -61,6 +61,7 @@ from xdsl.rewriter import InsertPoint
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.linalg import MatmulOp
 from ziggurat.dialects.scf import ParallelOp, ReduceOp
+from ziggurat.passes.index_arith import add, index
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,6 @@ class Blocking:
     parallel: bool
 
 
-def _index(value: int) -> SSAValue:
-    return arith.ConstantOp(IntegerAttr(value, IndexType())).result
-
-
 def _for(lower: SSAValue, upper: SSAValue, step: SSAValue, body: Callable[[SSAValue], None]):
     block = Block(arg_types=[IndexType()])
     with ImplicitBuilder(block):
@@ -141,10 +138,6 @@ def _min(a: SSAValue, b: SSAValue) -> SSAValue:
 
 def _sub(a: SSAValue, b: SSAValue) -> SSAValue:
     return arith.SubiOp(a, b).result
-
-
-def _add(a: SSAValue, b: SSAValue) -> SSAValue:
-    return arith.AddiOp(a, b).result
 
 
 def _div(a: SSAValue, b: SSAValue) -> SSAValue:
@@ -291,12 +284,12 @@ def _emit_gemm(
 ) -> None:
     """The blocked loop nest for C += A * B, built at the current implicit insertion point;
     then `epilogue` on each element of C (in the last K block's write-back)."""
-    zero_i, one = _index(0), _index(1)
+    zero_i, one = index(0), index(1)
     zero_f = ar.zero()
     m = memref.DimOp(c, zero_i).result
     n = memref.DimOp(c, one).result
     k = memref.DimOp(a, one).result
-    mc, kc, nc, mr, nr = (_index(v) for v in (blk.mc, blk.kc, blk.nc, blk.mr, blk.nr))
+    mc, kc, nc, mr, nr = (index(v) for v in (blk.mc, blk.kc, blk.nc, blk.mr, blk.nr))
     b_panels = -(-blk.nc // blk.nr)
     a_panels = -(-blk.mc // blk.mr)
     bp_type = MemRefType(ar.acc, [b_panels, blk.kc, blk.nr])
@@ -307,13 +300,13 @@ def _emit_gemm(
     def pack_b(jc: SSAValue, pc: SSAValue, nb: SSAValue, kb: SSAValue, jr: SSAValue) -> None:
         panel = _div(jr, nr)
         cols = _min(nr, _sub(nb, jr))
-        col0 = _add(jc, jr)
+        col0 = add(jc, jr)
 
         def row(p: SSAValue) -> None:
-            src_row = _add(pc, p)
+            src_row = add(pc, p)
 
             def copy(j: SSAValue) -> None:
-                value = ar.widen(memref.LoadOp.get(b, [src_row, _add(col0, j)]).res)
+                value = ar.widen(memref.LoadOp.get(b, [src_row, add(col0, j)]).res)
                 memref.StoreOp.get(value, bp, [panel, p, j])
 
             _for(zero_i, cols, one, copy)
@@ -325,13 +318,13 @@ def _emit_gemm(
         def panel_loop(ir: SSAValue) -> None:
             panel = _div(ir, mr)
             rows = _min(mr, _sub(mb, ir))
-            row0 = _add(ic, ir)
+            row0 = add(ic, ir)
 
             def col(p: SSAValue) -> None:
-                src_col = _add(pc, p)
+                src_col = add(pc, p)
 
                 def copy(i: SSAValue) -> None:
-                    value = ar.widen(memref.LoadOp.get(a, [_add(row0, i), src_col]).res)
+                    value = ar.widen(memref.LoadOp.get(a, [add(row0, i), src_col]).res)
                     memref.StoreOp.get(value, ap, [panel, p, i])
 
                 _for(zero_i, rows, one, copy)
@@ -367,12 +360,12 @@ def _emit_gemm(
             _for(zero_i, mr, one, row)
 
         _for(zero_i, kb, one, step)
-        row0, col0 = _add(ic, ir), _add(jc, jr)
+        row0, col0 = add(ic, ir), add(jc, jr)
 
         def write_back(fused: bool) -> None:
             def write_row(i: SSAValue) -> None:
                 def write(j: SSAValue) -> None:
-                    at = [_add(row0, i), _add(col0, j)]
+                    at = [add(row0, i), add(col0, j)]
                     old = memref.LoadOp.get(c, at).res
                     total = ar.add(old, memref.LoadOp.get(acc, [i, j]).res)
                     if fused:
@@ -408,7 +401,7 @@ def _emit_gemm(
         kb = _min(kc, _sub(k, pc))
         last = None
         if epilogue is not None:
-            last = arith.CmpiOp(_add(pc, kc), k, "sge").result
+            last = arith.CmpiOp(add(pc, kc), k, "sge").result
             last.name_hint = "last_k"
         _parallel(zero_i, nb, nr, lambda jr: pack_b(jc, pc, nb, kb, jr), blk.parallel)
         _parallel(zero_i, m, mc, lambda ic: m_block(jc, pc, nb, kb, last, ic), blk.parallel)

@@ -64,6 +64,7 @@ from ziggurat.passes.cpu_matmul import (
     captured_values,
     fusable_epilogue,
 )
+from ziggurat.passes.index_arith import add, both, index, less, mul
 
 bf16, f32 = BFloat16Type(), Float32Type()
 
@@ -103,17 +104,13 @@ def choose_tiling(m: int, n: int, bm: int, bn: int, bk: int, tm: int, tn: int) -
     return GemmTiling(bm, bn, bk, tm, tn)
 
 
-def _index(value: int) -> SSAValue:
-    return arith.ConstantOp(IntegerAttr(value, IndexType())).result
-
-
 def _for(upper: int | SSAValue, body: Callable[[SSAValue], None], lower: int = 0) -> None:
     block = Block(arg_types=[IndexType()])
     with ImplicitBuilder(block):
         body(block.args[0])
         scf.YieldOp()
-    hi = _index(upper) if isinstance(upper, int) else upper
-    scf.ForOp(_index(lower), hi, _index(1), [], block)
+    hi = index(upper) if isinstance(upper, int) else upper
+    scf.ForOp(index(lower), hi, index(1), [], block)
 
 
 def _if(cond: SSAValue, then: Callable[[], None]) -> None:
@@ -132,22 +129,6 @@ def _select_load(cond: SSAValue, load: Callable[[], SSAValue], zero: SSAValue) -
     with ImplicitBuilder(otherwise):
         scf.YieldOp(zero)
     return scf.IfOp(cond, [zero.type], Region(then), Region(otherwise)).results[0]
-
-
-def _lt(a: SSAValue, b: SSAValue) -> SSAValue:
-    return arith.CmpiOp(a, b, "slt").result
-
-
-def _and(a: SSAValue, b: SSAValue) -> SSAValue:
-    return arith.AndIOp(a, b).result
-
-
-def _add(a: SSAValue, b: SSAValue) -> SSAValue:
-    return arith.AddiOp(a, b).result
-
-
-def _mul(a: SSAValue, b: SSAValue) -> SSAValue:
-    return arith.MuliOp(a, b).result
 
 
 def _global(t: MemRefType) -> MemRefType:
@@ -180,10 +161,10 @@ class _Gemm:
         t = self.tiling
         acc_t = self.ar.acc
         tid = cuda.ThreadIdOp("x").result
-        col0 = _mul(cuda.BlockIdOp("x").result, _index(t.bn))
-        row0 = _mul(cuda.BlockIdOp("y").result, _index(t.bm))
+        col0 = mul(cuda.BlockIdOp("x").result, index(t.bn))
+        row0 = mul(cuda.BlockIdOp("y").result, index(t.bm))
         self.batch = [cuda.BlockIdOp("z").result] if self.batched else []
-        width = _index(t.bn // t.tn)
+        width = index(t.bn // t.tn)
         ty = arith.DivUIOp(tid, width).result
         tx = arith.RemUIOp(tid, width).result
         # dp4a reads four consecutive k of a row of A and of a column of B: both tiles
@@ -200,53 +181,49 @@ class _Gemm:
         start = self.init if self.init is not None else self.ar.zero()
         _for(t.tm, lambda i: _for(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
         zero = arith.ConstantOp(IntegerAttr(0, staged)).result if self.dp4a else self.ar.zero()
-        sizes = (_index(self.m), _index(self.n), _index(self.k))
+        sizes = (index(self.m), index(self.n), index(self.k))
         k_major = not self.dp4a
 
         def load_tiles(stage: SSAValue, k0: SSAValue) -> None:
             self._stage(a, a_tile, stage, row0, k0, tid, sizes, zero, "a", k_major)
             self._stage(b, b_tile, stage, k0, col0, tid, sizes, zero, "b", k_major)
 
-        load_tiles(_index(0), _index(0))
+        load_tiles(index(0), index(0))
         cuda.BarrierOp()
         tiles = -(-self.k // t.bk)
 
         def k_tile(kt: SSAValue) -> None:
-            stage = arith.RemUIOp(kt, _index(2)).result
-            following = _add(kt, _index(1))
-            other = arith.SubiOp(_index(1), stage).result
+            stage = arith.RemUIOp(kt, index(2)).result
+            following = add(kt, index(1))
+            other = arith.SubiOp(index(1), stage).result
             _if(
-                _lt(following, _index(tiles)),
-                lambda: load_tiles(other, _mul(following, _index(t.bk))),
+                less(following, index(tiles)),
+                lambda: load_tiles(other, mul(following, index(t.bk))),
             )
 
             def step_dp4a(k4: SSAValue) -> None:
-                kk = _mul(k4, _index(4))
+                kk = mul(k4, index(4))
                 for i in range(t.tm):
                     for j in range(t.tn):
-                        ii, jj = _index(i), _index(j)
-                        row = _add(_mul(ty, _index(t.tm)), ii)
-                        col = _add(_mul(tx, _index(t.tn)), jj)
+                        ii, jj = index(i), index(j)
+                        row = add(mul(ty, index(t.tm)), ii)
+                        col = add(mul(tx, index(t.tn)), jj)
                         old = memref.LoadOp.get(accv, [ii, jj]).res
                         dot = cuda.Dp4aOp(a_tile, [stage, row, kk], b_tile, [stage, col, kk], old)
                         memref.StoreOp.get(dot.result, accv, [ii, jj])
 
             def step(kk: SSAValue) -> None:
                 rows = [
-                    memref.LoadOp.get(
-                        a_tile, [stage, kk, _add(_mul(ty, _index(t.tm)), _index(i))]
-                    ).res
+                    memref.LoadOp.get(a_tile, [stage, kk, add(mul(ty, index(t.tm)), index(i))]).res
                     for i in range(t.tm)
                 ]
                 cols = [
-                    memref.LoadOp.get(
-                        b_tile, [stage, kk, _add(_mul(tx, _index(t.tn)), _index(j))]
-                    ).res
+                    memref.LoadOp.get(b_tile, [stage, kk, add(mul(tx, index(t.tn)), index(j))]).res
                     for j in range(t.tn)
                 ]
                 for i in range(t.tm):
                     for j in range(t.tn):
-                        ii, jj = _index(i), _index(j)
+                        ii, jj = index(i), index(j)
                         old = memref.LoadOp.get(accv, [ii, jj]).res
                         memref.StoreOp.get(
                             self.ar.multiply_add(rows[i], cols[j], old), accv, [ii, jj]
@@ -277,19 +254,19 @@ class _Gemm:
         per_thread = -(-(rows * cols) // t.threads)
 
         def one(r: SSAValue) -> None:
-            e = _add(tid, _mul(r, _index(t.threads)))
+            e = add(tid, mul(r, index(t.threads)))
 
             def store() -> None:
-                i = arith.DivUIOp(e, _index(cols)).result
-                j = arith.RemUIOp(e, _index(cols)).result
-                gi, gj = _add(r0, i), _add(c0, j)
+                i = arith.DivUIOp(e, index(cols)).result
+                j = arith.RemUIOp(e, index(cols)).result
+                gi, gj = add(r0, i), add(c0, j)
 
                 def load() -> SSAValue:
                     value = memref.LoadOp.get(source, [*self.batch, gi, gj]).res
                     return value if self.dp4a else self.ar.widen(value)
 
                 if ragged:  # tiles overhang the operand: read zeros there
-                    inside = _and(_lt(gi, limits[0]), _lt(gj, limits[1]))
+                    inside = both(less(gi, limits[0]), less(gj, limits[1]))
                     value = _select_load(inside, load, zero)
                 else:
                     value = load()
@@ -297,7 +274,7 @@ class _Gemm:
                 memref.StoreOp.get(value, tile, where)
 
             if (rows * cols) % t.threads:
-                _if(_lt(e, _index(rows * cols)), store)
+                _if(less(e, index(rows * cols)), store)
             else:
                 store()
 
@@ -307,8 +284,8 @@ class _Gemm:
         t = self.tiling
 
         def element(i: SSAValue, j: SSAValue) -> None:
-            row = _add(row0, _add(_mul(ty, _index(t.tm)), i))
-            col = _add(col0, _add(_mul(tx, _index(t.tn)), j))
+            row = add(row0, add(mul(ty, index(t.tm)), i))
+            col = add(col0, add(mul(tx, index(t.tn)), j))
 
             def store() -> None:
                 value = memref.LoadOp.get(accv, [i, j]).res
@@ -320,7 +297,7 @@ class _Gemm:
                 memref.StoreOp.get(value, c, where)
 
             if self.m % t.bm or self.n % t.bn:
-                _if(_and(_lt(row, sizes[0]), _lt(col, sizes[1])), store)
+                _if(both(less(row, sizes[0]), less(col, sizes[1])), store)
             else:
                 store()
 
@@ -443,9 +420,9 @@ class CudaMatmulKernelPass(ModulePass):
         host = Block()
         with ImplicitBuilder(host):
             batch = shapes[2][0] if batched else 1
-            grid = [_index(-(-n // block_n)), _index(-(-m // block_m)), _index(batch)]
-            sizes = [_index(threads), _index(1), _index(1)]
-            cuda.LaunchOp(name, grid, sizes, _index(0), args)
+            grid = [index(-(-n // block_n)), index(-(-m // block_m)), index(batch)]
+            sizes = [index(threads), index(1), index(1)]
+            cuda.LaunchOp(name, grid, sizes, index(0), args)
         ops = list(host.ops)
         for o in ops:
             o.detach()
@@ -509,13 +486,13 @@ class _TensorCoreGemm:
     def build(self, a: SSAValue, b: SSAValue, c: SSAValue) -> None:
         t = self.tiling
         tid = cuda.ThreadIdOp("x").result
-        warp = arith.DivUIOp(tid, _index(32)).result
-        lane = arith.RemUIOp(tid, _index(32)).result
-        across = _index(t.bn // 32)
-        wm = _mul(arith.DivUIOp(warp, across).result, _index(32))
-        wn = _mul(arith.RemUIOp(warp, across).result, _index(32))
-        col0 = _mul(cuda.BlockIdOp("x").result, _index(t.bn))
-        row0 = _mul(cuda.BlockIdOp("y").result, _index(t.bm))
+        warp = arith.DivUIOp(tid, index(32)).result
+        lane = arith.RemUIOp(tid, index(32)).result
+        across = index(t.bn // 32)
+        wm = mul(arith.DivUIOp(warp, across).result, index(32))
+        wn = mul(arith.RemUIOp(warp, across).result, index(32))
+        col0 = mul(cuda.BlockIdOp("x").result, index(t.bn))
+        row0 = mul(cuda.BlockIdOp("y").result, index(t.bm))
         a_tiles = [
             cuda.SharedMemoryOp(_space(bf16, [t.bm, t.bk + PAD], "shared")).memref for _ in range(2)
         ]
@@ -530,10 +507,10 @@ class _TensorCoreGemm:
 
         def stage(tile, source, rows, cols, r0, c0) -> None:
             def one(r: SSAValue) -> None:
-                e = _add(tid, _mul(r, _index(threads)))
-                i = arith.DivUIOp(e, _index(cols)).result
-                j = arith.RemUIOp(e, _index(cols)).result
-                value = memref.LoadOp.get(source, [_add(r0, i), _add(c0, j)]).res
+                e = add(tid, mul(r, index(threads)))
+                i = arith.DivUIOp(e, index(cols)).result
+                j = arith.RemUIOp(e, index(cols)).result
+                value = memref.LoadOp.get(source, [add(r0, i), add(c0, j)]).res
                 memref.StoreOp.get(value, tile, [i, j])
 
             _for(rows * cols // threads, one)
@@ -548,7 +525,7 @@ class _TensorCoreGemm:
                 frag_a = [
                     cuda.MmaLoadOp(
                         a_tiles[buffer],
-                        [_add(wm, _index(16 * i)), _index(kk)],
+                        [add(wm, index(16 * i)), index(kk)],
                         cuda.FragmentType("a", bf16, "row_major"),
                     ).result
                     for i in range(2)
@@ -556,7 +533,7 @@ class _TensorCoreGemm:
                 frag_b = [
                     cuda.MmaLoadOp(
                         b_tiles[buffer],
-                        [_index(kk), _add(wn, _index(16 * j))],
+                        [index(kk), add(wn, index(16 * j))],
                         cuda.FragmentType("b", bf16, "row_major"),
                     ).result
                     for j in range(2)
@@ -569,45 +546,45 @@ class _TensorCoreGemm:
             return out
 
         def tile_step(kt: SSAValue, buffer: int, accs: list[SSAValue]) -> list[SSAValue]:
-            following = _add(kt, _index(1))
+            following = add(kt, index(1))
             _if(
-                _lt(following, _index(tiles)),
-                lambda: load(1 - buffer, _mul(following, _index(t.bk))),
+                less(following, index(tiles)),
+                lambda: load(1 - buffer, mul(following, index(t.bk))),
             )
             out = compute(buffer, accs)
             cuda.BarrierOp()
             return out
 
-        load(0, _index(0))
+        load(0, index(0))
         cuda.BarrierOp()
         pairs = tiles // 2
         if pairs:
             body = Block(arg_types=[IndexType(), *(v.type for v in accs)])
             with ImplicitBuilder(body):
-                kt = _mul(body.args[0], _index(2))
+                kt = mul(body.args[0], index(2))
                 out = tile_step(kt, 0, list(body.args[1:]))
-                out = tile_step(_add(kt, _index(1)), 1, out)
+                out = tile_step(add(kt, index(1)), 1, out)
                 scf.YieldOp(*out)
-            loop = scf.ForOp(_index(0), _index(pairs), _index(1), accs, body)
+            loop = scf.ForOp(index(0), index(pairs), index(1), accs, body)
             accs = list(loop.results)
         if tiles % 2:
-            accs = tile_step(_index(tiles - 1), 0, accs)
+            accs = tile_step(index(tiles - 1), 0, accs)
         self._write_back(c, accs, scratch, warp, lane, wm, wn, row0, col0)
 
     def _write_back(self, c, accs, scratch, warp, lane, wm, wn, row0, col0) -> None:
-        base = _mul(warp, _index(16))
+        base = mul(warp, index(16))
         for i in range(2):
             for j in range(2):
-                cuda.MmaStoreOp(accs[2 * i + j], scratch, [base, _index(0)])
+                cuda.MmaStoreOp(accs[2 * i + j], scratch, [base, index(0)])
                 cuda.BarrierOp()
 
                 def element(r: SSAValue, i: int = i, j: int = j) -> None:
-                    e = _add(lane, _mul(r, _index(32)))
-                    ii = arith.DivUIOp(e, _index(16)).result
-                    jj = arith.RemUIOp(e, _index(16)).result
-                    row = _add(row0, _add(wm, _add(_index(16 * i), ii)))
-                    col = _add(col0, _add(wn, _add(_index(16 * j), jj)))
-                    value = memref.LoadOp.get(scratch, [_add(base, ii), jj]).res
+                    e = add(lane, mul(r, index(32)))
+                    ii = arith.DivUIOp(e, index(16)).result
+                    jj = arith.RemUIOp(e, index(16)).result
+                    row = add(row0, add(wm, add(index(16 * i), ii)))
+                    col = add(col0, add(wn, add(index(16 * j), jj)))
+                    value = memref.LoadOp.get(scratch, [add(base, ii), jj]).res
                     if self.init is None:
                         value = arith.AddfOp(memref.LoadOp.get(c, [row, col]).res, value).result
                     if self.epilogue is not None:

@@ -46,6 +46,8 @@ def root(value: SSAValue) -> SSAValue:
     while isinstance(value.owner, Operation) and value.owner.name in VIEWS:
         value = value.owner.operands[0]
     return value
+
+
 WRITES = frozenset({"memref.store", "affine.store", "cuda.mma_store"})
 
 

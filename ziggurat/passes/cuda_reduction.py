@@ -43,6 +43,7 @@ from ziggurat.dialects import cuda
 from ziggurat.dialects.device_attrs import MemorySpaceAttr
 from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK, WARP_SIZE
 from ziggurat.passes.cpu_matmul import captured_values
+from ziggurat.passes.index_arith import index
 
 _F32_IDENTITY = {
     "arith.addf": 0.0,
@@ -51,10 +52,6 @@ _F32_IDENTITY = {
     "arith.minimumf": float("inf"),
 }
 _I32_IDENTITY = {"arith.addi": 0, "arith.maxsi": -(2**31), "arith.minsi": 2**31 - 1}
-
-
-def _index(value: int) -> SSAValue:
-    return arith.ConstantOp(IntegerAttr(value, IndexType())).result
 
 
 @dataclass(frozen=True)
@@ -144,27 +141,27 @@ class _Builder:
         for e in parallel:
             rows *= e
         tid = cuda.ThreadIdOp("x").result
-        warp = arith.DivUIOp(tid, _index(WARP_SIZE)).result
+        warp = arith.DivUIOp(tid, index(WARP_SIZE)).result
         lane = cuda.LaneIdOp().result
         row = arith.AddiOp(
-            arith.MuliOp(cuda.BlockIdOp("x").result, _index(self.rows_per_block)).result, warp
+            arith.MuliOp(cuda.BlockIdOp("x").result, index(self.rows_per_block)).result, warp
         ).result
         body = Block()
         with ImplicitBuilder(body):
             ivs: list[SSAValue] = []
             rest = row
             for extent in reversed(parallel):
-                ivs.insert(0, arith.RemUIOp(rest, _index(extent)).result)
-                rest = arith.DivUIOp(rest, _index(extent)).result
+                ivs.insert(0, arith.RemUIOp(rest, index(extent)).result)
+                rest = arith.DivUIOp(rest, index(extent)).result
             identity = arith.ConstantOp(red.identity).result
             loop = Block(arg_types=[IndexType(), identity.type])
             with ImplicitBuilder(loop):
                 j, partial = loop.args
                 folded = self._element([*ivs, j], mapping)
                 scf.YieldOp(self._combine(partial, folded))
-            total = scf.ForOp(lane, _index(length), _index(WARP_SIZE), [identity], loop).results[0]
+            total = scf.ForOp(lane, index(length), index(WARP_SIZE), [identity], loop).results[0]
             for offset in (16, 8, 4, 2, 1):
-                other = cuda.ShuffleOp("xor", total, _index(offset)).result
+                other = cuda.ShuffleOp("xor", total, index(offset)).result
                 total = self._combine(total, other)
             out = mapping[red.generic.outputs[0]]
 
@@ -173,7 +170,7 @@ class _Builder:
                 memref.StoreOp.get(self._combine(old, total), out, ivs)
                 scf.YieldOp()
 
-            first = arith.CmpiOp(lane, _index(0), "eq").result
+            first = arith.CmpiOp(lane, index(0), "eq").result
             then = Block()
             with ImplicitBuilder(then):
                 write()
@@ -181,7 +178,7 @@ class _Builder:
             scf.YieldOp()
         # Rows past the end (the last block's spare warps) do nothing; the guard is
         # uniform within each warp, so every lane of a warp that shuffles is active.
-        inside = arith.CmpiOp(row, _index(rows), "ult").result
+        inside = arith.CmpiOp(row, index(rows), "ult").result
         scf.IfOp(inside, [], Region(body))
 
     def _combine(self, a: SSAValue, b: SSAValue) -> SSAValue:
@@ -256,8 +253,8 @@ class CudaReductionKernelPass(ModulePass):
             rows *= e
         host = Block()
         with ImplicitBuilder(host):
-            grid = [_index(-(-rows // self.rows_per_block)), _index(1), _index(1)]
-            cuda.LaunchOp(name, grid, [_index(threads), _index(1), _index(1)], _index(0), args)
+            grid = [index(-(-rows // self.rows_per_block)), index(1), index(1)]
+            cuda.LaunchOp(name, grid, [index(threads), index(1), index(1)], index(0), args)
         ops = list(host.ops)
         for o in ops:
             o.detach()

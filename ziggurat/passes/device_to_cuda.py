@@ -277,8 +277,7 @@ class ConvertDeviceToCudaPass(ModulePass):
             ]
             if launches:
                 raise CompileError(
-                    f"cuda: cannot convert a launch on target "
-                    f"'{launches[0].target.kind.data}'",
+                    f"cuda: cannot convert a launch on target '{launches[0].target.kind.data}'",
                     launches[0],
                 )
             place_buffers(func)

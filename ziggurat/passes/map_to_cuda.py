@@ -75,9 +75,7 @@ def default_block_sizes(extents: list[int | None]) -> list[int]:
 def _split(top: ParallelOp, block_sizes: tuple[int, ...]) -> None:
     """Split the block dimensions of `top` into blocks of threads, with a bounds guard."""
     split = [k for k, d in enumerate(top.dims) if d != "sequential"]
-    extents = [
-        _constant_extent(top.lowerBound[k], top.upperBound[k], top.step[k]) for k in split
-    ]
+    extents = [_constant_extent(top.lowerBound[k], top.upperBound[k], top.step[k]) for k in split]
     sizes = list(block_sizes[-len(split) :]) if block_sizes else default_block_sizes(extents)
     sizes = [1] * (len(split) - len(sizes)) + sizes
     block = top.parent_block()

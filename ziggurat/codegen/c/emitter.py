@@ -56,7 +56,7 @@ class FunctionEmitter:
     @contextmanager
     def block(self, header: str) -> Iterator[None]:
         """`header {` ... `}` with the body indented."""
-        self.line(header + " {")
+        self.line(f"{header} {{" if header else "{")
         self.depth += 1
         try:
             yield
