@@ -36,7 +36,7 @@ func.func @f(%x: {t}, %y: {t}) {{
 @settings(max_examples=25, deadline=None)
 @given(
     shape=st.lists(st.integers(1, 40), min_size=1, max_size=4).map(tuple),
-    sizes=st.one_of(st.just(""), st.lists(st.integers(1, 16), min_size=1, max_size=3)),
+    sizes=st.one_of(st.just(""), st.lists(st.integers(1, 10), min_size=1, max_size=3)),
 )
 def test_map_to_device_and_convert_device_to_cuda(shape: tuple[int, ...], sizes) -> None:
     option = f" block-sizes={','.join(map(str, sizes))}" if sizes else ""

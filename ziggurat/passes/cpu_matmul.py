@@ -227,8 +227,16 @@ def fusable_epilogue(matmul: MatmulOp, c: SSAValue) -> Epilogue | None:
     views, which could alias C), and a body of pure scalar arith/math ops.
     """
     op = matmul.next_op
+    while isinstance(op, memref.DeallocOp):  # frees of other buffers may stand between
+        op = op.next_op
     if not isinstance(op, GenericOp) or op.res or tuple(op.outputs) != (c,):
         return None
+    between = matmul.next_op
+    while between is not op:
+        assert between is not None
+        if between.operands[0] in op.operands:  # it frees something the epilogue reads
+            return None
+        between = between.next_op
     if any(kind.data != IteratorType.PARALLEL for kind in op.iterator_types):
         return None
     maps = [m.data for m in op.indexing_maps]

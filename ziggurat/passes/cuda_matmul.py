@@ -55,7 +55,7 @@ from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda
 from ziggurat.dialects.device_attrs import MemorySpaceAttr
 from ziggurat.dialects.linalg import BatchMatmulOp, MatmulOp
-from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK, WARP_SIZE
+from ziggurat.hardware.cuda import DEFAULT_SM, MAX_THREADS_PER_BLOCK, WARP_SIZE, architecture
 from ziggurat.passes.cpu_matmul import (
     I8_I32,
     Arithmetic,
@@ -328,9 +328,15 @@ class CudaMatmulKernelPass(ModulePass):
     tn: int = 8
     fuse_epilogue: bool = True
     tensor_cores: bool = True
+    sm: int = DEFAULT_SM
+    """The compute capability the kernels are for; tensor cores only where it has them."""
     """bf16 x bf16 -> f32 matmuls whose M, N and K divide the tiles run on WMMA fragments."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        try:
+            architecture(self.sm)
+        except ValueError as error:
+            raise CompileError(str(error), op) from None
         for name in ("bm", "bn", "bk", "tm", "tn"):
             if getattr(self, name) <= 0:
                 raise CompileError(f"'{name}' must be positive", op)
@@ -366,7 +372,8 @@ class CudaMatmulKernelPass(ModulePass):
             return False
         ar = arithmetic_for(elements)
         tensor_cores = None
-        if ar is None and self.tensor_cores and not batched and elements == [bf16, bf16, f32]:
+        usable = self.tensor_cores and architecture(self.sm).tensor_cores
+        if ar is None and usable and not batched and elements == [bf16, bf16, f32]:
             tensor_cores = tensor_core_tiling(m, n, k)
         if ar is None and tensor_cores is None:
             return False
@@ -415,7 +422,7 @@ class CudaMatmulKernelPass(ModulePass):
             gemm.build(block.args[0], block.args[1], block.args[2])
             cuda.ReturnOp()
         name = f"{func.sym_name.data}_gemm{count}"
-        kernel = cuda.KernelOp(name, kernel_types, Region(block), max_threads=threads)
+        kernel = cuda.KernelOp(name, kernel_types, Region(block), max_threads=threads, sm=self.sm)
         module.body.block.insert_op_before(kernel, func)
         host = Block()
         with ImplicitBuilder(host):

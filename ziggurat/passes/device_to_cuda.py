@@ -194,6 +194,9 @@ class _Outliner:
             for i, value in enumerate(op.operands):
                 if value in mapping:
                     op.operands[i] = mapping[value]
+        for inner in list(kernel_block.walk()):
+            if isinstance(inner, device.BarrierOp):  # inside the thread band: __syncthreads
+                Rewriter.replace_op(inner, cuda.BarrierOp())
         kernel_block.add_op(cuda.ReturnOp())
         kernel = cuda.KernelOp(name, [v.type for v in free], Region(kernel_block))
         self.module.body.block.insert_op_before(kernel, self.func)

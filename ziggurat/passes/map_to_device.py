@@ -27,6 +27,7 @@ from `convert-linalg-to-mxu`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ from ziggurat.dialects import affine
 from ziggurat.dialects.device import LaunchOp, ParallelOp, YieldOp
 from ziggurat.dialects.device_attrs import TARGETS, TargetAttr
 from ziggurat.dialects.scf import ParallelOp as ScfParallelOp
+from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK
 from ziggurat.passes.lower_affine_expr import AffineExpander
 from ziggurat.passes.map_to_cuda import map_band_to_cuda
 
@@ -145,6 +147,16 @@ class MapToDevicePass(ModulePass):
             )
         if any(b <= 0 for b in self.block_sizes):
             raise CompileError(f"block sizes must be positive, got {list(self.block_sizes)}")
+        threads = math.prod(self.block_sizes[-3:])
+        if threads > MAX_THREADS_PER_BLOCK:
+            raise CompileError(
+                f"block sizes {list(self.block_sizes)} make {threads} threads per block; "
+                f"a block has at most {MAX_THREADS_PER_BLOCK}"
+            )
+        if self.target == "cuda" and self.num_threads:
+            raise CompileError(
+                "num_threads applies to target cpu; on cuda the block size is block-sizes"
+            )
         if self.num_threads < 0:
             raise CompileError(f"num_threads must be positive or 0, got {self.num_threads}")
         if self.target not in MAPPED_TARGETS:

@@ -213,7 +213,7 @@ class CudaPipelinePass(PipelinePass):
             LinalgFuseElementwisePass(fold_bias=False),
             BufferizePass(),
             CpuConvToMatmulPass(),
-            CudaMatmulKernelPass(),
+            CudaMatmulKernelPass(sm=self.sm),
             CudaReductionKernelPass(),
             ConvertLinalgToAffineLoopsPass(),
             CanonicalizePass(),

@@ -424,7 +424,12 @@ CUDA_TYPES = {
 def emit_module(module: ModuleOp) -> str:
     """The `.cu` file of `module` (its functions on the host, its kernels on the GPU)."""
     with extra_types(CUDA_TYPES):
-        return _emit_module(module)
+        try:
+            return _emit_module(module)
+        except CompileError as error:  # the shared C-family printers say "c: ..."
+            if not error.message.startswith("c: "):
+                raise
+            raise _error(error.message.removeprefix("c: "), error.op) from None
 
 
 def _emit_module(module: ModuleOp) -> str:

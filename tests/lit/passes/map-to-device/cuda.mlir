@@ -22,3 +22,7 @@ func.func @scale(%x: memref<30x70xf32>) {
   }
   return
 }
+// RUN: not ziggurat-opt %s -p 'map-to-device{target=cuda block-sizes=64,32}' 2>&1 | FileCheck %s --check-prefix=LARGE
+// RUN: not ziggurat-opt %s -p 'map-to-device{target=cuda num_threads=4}' 2>&1 | FileCheck %s --check-prefix=THREADS
+// LARGE: error: map-to-device: block sizes [64, 32] make 2048 threads per block; a block has at most 1024
+// THREADS: error: map-to-device: num_threads applies to target cpu; on cuda the block size is block-sizes
