@@ -141,14 +141,14 @@ class _Outliner:
     def _kernel(self, launch: device.LaunchOp, blocks: device.ParallelOp) -> None:
         threads = _thread_band(blocks)
         host = _Host(launch)
-        inner_ivs = set(blocks.body.block.args)
+        ivs = set(blocks.body.block.args)
         if threads is not None:
             for bound in (*threads.lowerBound, *threads.upperBound, *threads.step):
-                if bound in inner_ivs or (
-                    isinstance(bound.owner, Operation) and bound.owner.parent_op() is blocks
-                ):
-                    if isinstance(bound.owner, arith.ConstantOp):
-                        continue
+                owner = bound.owner
+                inside = bound in ivs or (
+                    isinstance(owner, Operation) and owner.parent_op() is blocks
+                )
+                if inside and not isinstance(owner, arith.ConstantOp):
                     raise CompileError(
                         "cuda: the thread band's bounds depend on the block; the block size "
                         "must be known on the host (map with map-to-device's block-sizes)",
@@ -170,7 +170,6 @@ class _Outliner:
                     block[_IDS[dim[-1]]] = host.trip_count(*bounds)
         body_ops = list(blocks.body.block.ops)[:-1]
         bounds = [*blocks.lowerBound, *blocks.upperBound, *blocks.step]
-        ivs = set(blocks.body.block.args)
         used = [v for v in dict.fromkeys([*_free_values(body_ops), *bounds]) if v not in ivs]
         constants = [v for v in used if isinstance(v.owner, arith.ConstantOp)]
         free = [v for v in used if v not in constants]
