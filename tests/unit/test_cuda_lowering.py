@@ -103,3 +103,24 @@ def test_cuda_reduction_kernel(rows: int, cols: int, combiner: str, per_block: s
 @pytest.mark.parametrize("model", sorted(p.stem for p in MODELS.glob("*.mlir")))
 def test_cuda_pipeline_on_every_model(model: str) -> None:
     assert_preserves_semantics((MODELS / f"{model}.mlir").read_text(), "cuda-pipeline")
+
+
+@pytest.mark.parametrize("dims", [[0], [1], [2], [0, 2]])
+def test_reductions_over_any_dimension(dims: list[int]) -> None:
+    """Reductions that are not row reductions run as loops in each thread."""
+    kept = [s for d, s in enumerate((4, 8, 16)) if d not in dims]
+    out = f"tensor<{'x'.join(map(str, kept))}xf32>"
+    text = f"""
+func.func @r(%x: tensor<4x8x16xf32>) -> {out} {{
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : {out}
+  %i = linalg.fill ins(%z : f32) outs(%e : {out}) -> {out}
+  %r = linalg.reduce ins(%x : tensor<4x8x16xf32>) outs(%i : {out}) dimensions = {dims}
+    (%a: f32, %b: f32) {{
+      %s = arith.addf %a, %b : f32
+      linalg.yield %s : f32
+    }}
+  return %r : {out}
+}}
+"""
+    assert_preserves_semantics(text, "cuda-pipeline", rtol=1e-5, atol=1e-5)

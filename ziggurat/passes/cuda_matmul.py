@@ -92,11 +92,12 @@ def _pow2_at_least(n: int, floor: int) -> int:
 
 
 def choose_tiling(m: int, n: int, bm: int, bn: int, bk: int, tm: int, tn: int) -> GemmTiling:
-    """The requested tiling shrunk to small matrices, keeping at least a warp of threads."""
+    """The requested tiling shrunk to small matrices, keeping at least two warps of threads
+    (fewer register tiles per thread when the matrix is small, and latency to hide)."""
     bm = min(bm, _pow2_at_least(m, 16))
     bn = min(bn, _pow2_at_least(n, 16))
     tm, tn = min(tm, bm), min(tn, bn)
-    while (bm // tm) * (bn // tn) < WARP_SIZE and (tm > 1 or tn > 1):
+    while (bm // tm) * (bn // tn) < 2 * WARP_SIZE and (tm > 1 or tn > 1):
         if tm >= tn and tm > 1:
             tm //= 2
         else:

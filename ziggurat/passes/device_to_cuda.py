@@ -196,6 +196,8 @@ class _Outliner:
         for inner in list(kernel_block.walk()):
             if isinstance(inner, device.BarrierOp):  # inside the thread band: __syncthreads
                 Rewriter.replace_op(inner, cuda.BarrierOp())
+            elif isinstance(inner, device.ParallelOp):  # deeper bands: loops in each thread
+                _sequential_loops(inner)
         kernel_block.add_op(cuda.ReturnOp())
         kernel = cuda.KernelOp(name, [v.type for v in free], Region(kernel_block))
         self.module.body.block.insert_op_before(kernel, self.func)
@@ -248,6 +250,41 @@ class _Outliner:
             op.detach()
             _add(body, op)
         threads.erase()
+
+
+def _sequential_loops(parallel: device.ParallelOp) -> None:
+    """Replace a band mapped to `sequential` dims by the scf.for nest each thread runs."""
+    if any(d != "sequential" for d in parallel.dims):
+        raise CompileError(
+            "cuda: a band nested below the thread band must be sequential, got "
+            + ", ".join(parallel.dims),
+            parallel,
+        )
+    outer = parallel.parent_block()
+    assert outer is not None
+    body = Block()
+    loop = None
+    current_parent, anchor = outer, parallel
+    for k, iv in enumerate(parallel.body.block.args):
+        loop_body = Block(arg_types=[IndexType()])
+        loop_body.args[0].name_hint = iv.name_hint
+        loop_body.add_op(scf.YieldOp())
+        loop = scf.ForOp(
+            parallel.lowerBound[k],
+            parallel.upperBound[k],
+            parallel.step[k],
+            [],
+            Region(loop_body),
+        )
+        current_parent.insert_op_before(loop, anchor)
+        iv.replace_all_uses_with(loop_body.args[0])
+        current_parent, anchor = loop_body, loop_body.last_op
+        body = loop_body
+    for op in list(parallel.body.block.ops)[:-1]:
+        op.detach()
+        _add(body, op)
+    parallel.detach()
+    parallel.erase()
 
 
 def _add(block: Block, *ops: Operation) -> None:

@@ -37,11 +37,19 @@ def map_band_to_cuda(pass_: MapToDevicePass, root: Operation) -> None:
     def sequential(loop: Operation) -> None:
         pass_.replace_band(loop, lambda n, _, __: ["sequential"] * n, sequential)
 
-    def threads(loop: Operation) -> None:
-        pass_.replace_band(loop, lambda n, _, __: _hardware(n, "thread"), sequential)
+    def nested(loop: Operation) -> None:
+        # Only a band right inside the block band can run on the block's threads: one
+        # inside a sequential loop (a reduction's) would need every thread to run the loop.
+        if isinstance(loop.parent_op(), ParallelOp):
+            pass_.replace_band(loop, lambda n, _, __: _hardware(n, "thread"), sequential)
+        else:
+            sequential(loop)
 
-    top = pass_.replace_band(root, lambda n, _, __: _hardware(n, "block"), threads)
-    if not any(isinstance(op, ParallelOp) for op in top.body.walk()):
+    top = pass_.replace_band(root, lambda n, _, __: _hardware(n, "block"), nested)
+    if not any(
+        isinstance(op, ParallelOp) and any(d.startswith("thread") for d in op.dims)
+        for op in top.body.walk()
+    ):
         _split(top, pass_.block_sizes)
 
 

@@ -238,7 +238,9 @@ def _local_alloca(em: FunctionEmitter, op: Operation) -> None:
 
 UNROLL_LIMIT = 16
 """Device loops with a constant trip count up to this are unrolled (`#pragma unroll`):
-register tiles stay in registers only when every index into them is a constant."""
+register tiles stay in registers only when every index into them is a constant. Loops
+that hold a barrier (a K loop of staged tiles) are not: unrolling them multiplies the
+code and the live registers, not the reuse."""
 
 
 def _device_for(em: FunctionEmitter, op: Operation) -> None:
@@ -247,7 +249,10 @@ def _device_for(em: FunctionEmitter, op: Operation) -> None:
     if all(b is not None for b in bounds) and bounds[2] > 0:  # pyright: ignore
         lo, hi, step = bounds
         trip = max(0, -(-(hi - lo) // step))  # pyright: ignore
-    emit_for(em, op, "unroll" if trip is not None and trip <= UNROLL_LIMIT else None)
+    unroll = trip is not None and trip <= UNROLL_LIMIT
+    if unroll and any(isinstance(inner, cuda.BarrierOp) for inner in op.walk()):
+        unroll = False
+    emit_for(em, op, "unroll" if unroll else None)
 
 
 def _constant(value) -> int | None:
