@@ -56,6 +56,7 @@ from ziggurat.targets.ref import arith_ops, control_ops, math_ops
 from ziggurat.targets.ref.affine_eval import compile_map
 from ziggurat.targets.ref.arith_ops import KIND_COMBINE, Handler, finish
 from ziggurat.targets.ref.memory_ops import dropped_dims, result_shape
+from ziggurat.targets.ref.plans import plan_block
 from ziggurat.targets.ref.types import is_shaped, value_dtype
 from ziggurat.targets.ref.values import Allocation, Buffer
 
@@ -325,16 +326,9 @@ class Threads:
     # Running regions -----------------------------------------------------------------
 
     def _plan(self, block: Block) -> tuple[list[Step], Operation | None]:
-        steps: list[Step] = []
-        terminator: Operation | None = None
-        for op in block.ops:
-            if op is block.last_op and op.name in TERMINATORS:
-                terminator = op
-                break
-            steps.append((_handler_for(op), op, tuple(op.operands), tuple(op.results)))
-        plan = (steps, terminator)
-        self.plans[block] = plan
-        return plan
+        plan = plan_block(block, _handler_for, TERMINATORS)
+        self.plans[block] = plan  # pyright: ignore[reportArgumentType]
+        return plan  # pyright: ignore[reportReturnType]
 
     def run_block(self, block: Block, env: dict, args: Sequence = ()) -> list:
         for a, v in zip(block.args, args, strict=True):

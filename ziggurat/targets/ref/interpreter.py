@@ -31,6 +31,7 @@ from ziggurat.targets.ref import (
     tensor_ops,
 )
 from ziggurat.targets.ref.arith_ops import Handler
+from ziggurat.targets.ref.plans import plan_block
 from ziggurat.targets.ref.types import static_shape, value_dtype
 from ziggurat.targets.ref.values import Allocation, Buffer
 
@@ -111,16 +112,9 @@ class Interpreter:
     # Blocks and regions ----------------------------------------------------------
 
     def _plan(self, block: Block) -> tuple[list[Step], Operation | None]:
-        steps: list[Step] = []
-        terminator: Operation | None = None
-        for op in block.ops:
-            if op is block.last_op and op.name in TERMINATORS:
-                terminator = op
-                break
-            steps.append((handler_for(op), op, tuple(op.operands), tuple(op.results)))
-        plan = (steps, terminator)
-        self._plans[block] = plan
-        return plan
+        plan = plan_block(block, handler_for, TERMINATORS)
+        self._plans[block] = plan  # pyright: ignore[reportArgumentType]
+        return plan  # pyright: ignore[reportReturnType]
 
     def run_block(self, block: Block, env: dict) -> list:
         """Run a block's ops; the values its terminator passes on."""

@@ -1,0 +1,24 @@
+"""A block's execution plan: its ops' handlers looked up once, the terminator apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from xdsl.ir import Block, Operation, SSAValue
+
+Step = tuple[Any, Operation, tuple[SSAValue, ...], tuple[SSAValue, ...]]
+"""(handler, op, operands, results)."""
+
+
+def plan_block(
+    block: Block, handler_for: Callable[[Operation], Any], terminators: Collection[str]
+) -> tuple[list[Step], Operation | None]:
+    """The steps of `block` (every op but a final terminator in `terminators`) and that
+    terminator, or None when the block does not end in one."""
+    steps: list[Step] = []
+    for op in block.ops:
+        if op is block.last_op and op.name in terminators:
+            return steps, op
+        steps.append((handler_for(op), op, tuple(op.operands), tuple(op.results)))
+    return steps, None
