@@ -329,9 +329,9 @@ class CudaMatmulKernelPass(ModulePass):
     tn: int = 8
     fuse_epilogue: bool = True
     tensor_cores: bool = True
+    """bf16 x bf16 -> f32 matmuls whose M, N and K divide the tiles run on WMMA fragments."""
     sm: int = DEFAULT_SM
     """The compute capability the kernels are for; tensor cores only where it has them."""
-    """bf16 x bf16 -> f32 matmuls whose M, N and K divide the tiles run on WMMA fragments."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         try:
