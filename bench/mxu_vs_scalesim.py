@@ -49,7 +49,7 @@ import numpy as np
 
 from ziggurat.hardware.mxu_config import MxuConfig
 from ziggurat.hardware.mxu_isa import DType, Halt, Instruction
-from ziggurat.passes.mxu_schedule import GemmSpec, schedule_gemm
+from ziggurat.passes.mxu.schedule_gemm import GemmSpec, schedule_gemm
 from ziggurat.targets.mxu.simulator import SimResult, simulate
 
 ROOT = Path(__file__).resolve().parent.parent

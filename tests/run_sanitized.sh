@@ -11,4 +11,5 @@ if [ -z "$libasan" ] || [ ! -e "$libasan" ]; then
 fi
 export LD_PRELOAD="$libasan" ASAN_OPTIONS=detect_leaks=0 ZIGGURAT_C_SANITIZE=1
 exec "$(dirname "$0")/../.venv/bin/pytest" -q -p no:cacheprovider \
-  tests/unit/test_c_programs.py tests/unit/test_c_arith.py tests/unit/test_c_cpu_ops.py "$@"
+  tests/unit/targets/c/test_c_programs.py tests/unit/targets/c/test_c_arith.py \
+  tests/unit/targets/c/test_c_cpu_ops.py "$@"

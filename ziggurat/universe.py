@@ -92,23 +92,25 @@ def _pass(module: str, cls: str) -> Callable[[], type[ModulePass]]:
 
 
 _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
-    "ziggurat-bufferize": _pass("bufferize", "BufferizePass"),
-    "convert-linalg-to-affine-loops": _pass("linalg_to_affine", "ConvertLinalgToAffineLoopsPass"),
-    "linalg-tile": _pass("linalg_tile", "LinalgTilePass"),
-    "linalg-fuse-elementwise": _pass("linalg_fuse", "LinalgFuseElementwisePass"),
-    "affine-loop-tile": _pass("affine_loop_tile", "AffineLoopTilePass"),
-    "affine-loop-interchange": _pass("affine_loop_interchange", "AffineLoopInterchangePass"),
-    "affine-loop-unroll": _pass("affine_loop_unroll", "AffineLoopUnrollPass"),
-    "affine-parallelize": _pass("affine_parallelize", "AffineParallelizePass"),
-    "map-to-device": _pass("map_to_device", "MapToDevicePass"),
-    "convert-device-to-cpu": _pass("device_to_cpu", "ConvertDeviceToCpuPass"),
-    "convert-device-to-cuda": _pass("device_to_cuda", "ConvertDeviceToCudaPass"),
-    "cpu-matmul-kernel": _pass("cpu_matmul", "CpuMatmulKernelPass"),
-    "cpu-conv-to-matmul": _pass("cpu_conv", "CpuConvToMatmulPass"),
-    "cuda-matmul-kernel": _pass("cuda_matmul", "CudaMatmulKernelPass"),
-    "cuda-reduction-kernel": _pass("cuda_reduction", "CudaReductionKernelPass"),
-    "convert-linalg-to-mxu": _pass("mxu_convert", "ConvertLinalgToMxuPass"),
-    "mxu-schedule": _pass("mxu_lower", "MxuSchedulePass"),
+    "ziggurat-bufferize": _pass("bufferize.ziggurat_bufferize", "BufferizePass"),
+    "convert-linalg-to-affine-loops": _pass(
+        "conversion.convert_linalg_to_affine_loops", "ConvertLinalgToAffineLoopsPass"
+    ),
+    "linalg-tile": _pass("linalg.linalg_tile", "LinalgTilePass"),
+    "linalg-fuse-elementwise": _pass("linalg.linalg_fuse_elementwise", "LinalgFuseElementwisePass"),
+    "affine-loop-tile": _pass("affine.affine_loop_tile", "AffineLoopTilePass"),
+    "affine-loop-interchange": _pass("affine.affine_loop_interchange", "AffineLoopInterchangePass"),
+    "affine-loop-unroll": _pass("affine.affine_loop_unroll", "AffineLoopUnrollPass"),
+    "affine-parallelize": _pass("affine.affine_parallelize", "AffineParallelizePass"),
+    "map-to-device": _pass("conversion.map_to_device", "MapToDevicePass"),
+    "convert-device-to-cpu": _pass("conversion.convert_device_to_cpu", "ConvertDeviceToCpuPass"),
+    "convert-device-to-cuda": _pass("conversion.convert_device_to_cuda", "ConvertDeviceToCudaPass"),
+    "cpu-matmul-kernel": _pass("cpu.cpu_matmul_kernel", "CpuMatmulKernelPass"),
+    "cpu-conv-to-matmul": _pass("cpu.cpu_conv_to_matmul", "CpuConvToMatmulPass"),
+    "cuda-matmul-kernel": _pass("cuda.cuda_matmul_kernel", "CudaMatmulKernelPass"),
+    "cuda-reduction-kernel": _pass("cuda.cuda_reduction_kernel", "CudaReductionKernelPass"),
+    "convert-linalg-to-mxu": _pass("conversion.convert_linalg_to_mxu", "ConvertLinalgToMxuPass"),
+    "mxu-schedule": _pass("mxu.mxu_schedule", "MxuSchedulePass"),
     "lower-to-affine": _pass("pipelines", "LowerToAffinePass"),
     "lower-to-loops": _pass("pipelines", "LowerToLoopsPass"),
     "cpu-pipeline": _pass("pipelines", "CpuPipelinePass"),
@@ -117,8 +119,10 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
 }
 
 UPSTREAM_PASS_EXTENSIONS: dict[str, Callable[[], type[ModulePass]]] = {
-    "lower-affine": _pass("lower_affine", "LowerAffinePass"),
-    "linalg-generalize-named-ops": _pass("linalg_generalize", "LinalgGeneralizeNamedOpsPass"),
+    "lower-affine": _pass("conversion.lower_affine", "LowerAffinePass"),
+    "linalg-generalize-named-ops": _pass(
+        "linalg.linalg_generalize_named_ops", "LinalgGeneralizeNamedOpsPass"
+    ),
 }
 """Passes xDSL names too, whose ziggurat version (complete for MLIR's op set) wins."""
 

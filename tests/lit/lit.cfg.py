@@ -24,6 +24,10 @@ config.environment["PATH"] = os.pathsep.join(  # noqa: F821
 )
 config.substitutions.append(("FileCheck", "filecheck"))  # noqa: F821
 config.substitutions.append(("%python", sys.executable))  # noqa: F821
+# The example programs, so a test reads them wherever in the tree it lives.
+config.substitutions.append(  # noqa: F821
+    ("%models", os.path.join(os.path.dirname(__file__), "..", "..", "examples", "models"))
+)
 
 mlir_opt = next(
     (

@@ -7,6 +7,8 @@
   strategies that draw their arguments: one linalg op as a function on
   memrefs or tensors, for convert-linalg-to-affine-loops and
   linalg-generalize-named-ops.
+- `matmul` and `row_reduction`: a GEMM (with an optional bias + ReLU epilogue) and a
+  row reduction on tensors, for the GPU lowerings and the cuda target.
 """
 
 from __future__ import annotations
@@ -276,3 +278,61 @@ shapes = st.lists(size, min_size=1, max_size=3).map(tuple)
 def shape_and_permutation(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...]]:
     shape = draw(shapes)
     return shape, tuple(draw(st.permutations(range(len(shape)))))
+
+
+def matmul(m: int, k: int, n: int, a: str, b: str, c: str, epilogue: bool = False) -> str:
+    zero = "0.0" if c.startswith("f") else "0"
+    tail = ""
+    result = "%mm"
+    if epilogue:
+        add, maximum = (
+            ("arith.addf", "arith.maximumf")
+            if c.startswith("f")
+            else (
+                "arith.addi",
+                "arith.maxsi",
+            )
+        )
+        tail = f"""
+  %e = tensor.empty() : tensor<{m}x{n}x{c}>
+  %y = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                         affine_map<(i, j) -> (j)>,
+                                         affine_map<(i, j) -> (i, j)>],
+                        iterator_types = ["parallel", "parallel"]}}
+      ins(%mm, %bias : tensor<{m}x{n}x{c}>, tensor<{n}x{c}>) outs(%e : tensor<{m}x{n}x{c}>) {{
+  ^bb0(%v: {c}, %q: {c}, %o: {c}):
+    %s = {add} %v, %q : {c}
+    %r = {maximum} %s, %zero : {c}
+    linalg.yield %r : {c}
+  }} -> tensor<{m}x{n}x{c}>"""
+        result = "%y"
+    bias = f", %bias: tensor<{n}x{c}>" if epilogue else ""
+    return f"""
+func.func @gemm(%a: tensor<{m}x{k}x{a}>, %b: tensor<{k}x{n}x{b}>{bias}) -> tensor<{m}x{n}x{c}> {{
+  %zero = arith.constant {zero} : {c}
+  %init = tensor.empty() : tensor<{m}x{n}x{c}>
+  %acc = linalg.fill ins(%zero : {c}) outs(%init : tensor<{m}x{n}x{c}>) -> tensor<{m}x{n}x{c}>
+  %mm = linalg.matmul ins(%a, %b : tensor<{m}x{k}x{a}>, tensor<{k}x{n}x{b}>)
+                      outs(%acc : tensor<{m}x{n}x{c}>) -> tensor<{m}x{n}x{c}>{tail}
+  return {result} : tensor<{m}x{n}x{c}>
+}}
+"""
+
+
+def row_reduction(rows: int, cols: int, combiner: str, elt: str = "f32") -> str:
+    init = {"arith.addf": "0.0", "arith.maximumf": "-1.0e30", "arith.addi": "0"}[combiner]
+    return f"""
+func.func @reduce(%x: tensor<{rows}x{cols}x{elt}>) -> tensor<{rows}x{elt}> {{
+  %z = arith.constant {init} : {elt}
+  %e = tensor.empty() : tensor<{rows}x{elt}>
+  %i = linalg.fill ins(%z : {elt}) outs(%e : tensor<{rows}x{elt}>) -> tensor<{rows}x{elt}>
+  %r = linalg.generic {{indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>],
+                        iterator_types = ["parallel", "reduction"]}}
+      ins(%x : tensor<{rows}x{cols}x{elt}>) outs(%i : tensor<{rows}x{elt}>) {{
+  ^bb0(%v: {elt}, %acc: {elt}):
+    %s = {combiner} %v, %acc : {elt}
+    linalg.yield %s : {elt}
+  }} -> tensor<{rows}x{elt}>
+  return %r : tensor<{rows}x{elt}>
+}}
+"""

@@ -9,15 +9,13 @@ written directly in numpy.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
+from paths import MODELS
 from semantics import apply, assert_close, parse, run
 
 from ziggurat.targets.ref import random_inputs
-
-MODELS = Path(__file__).parents[2] / "examples" / "models"
 
 
 def mlp(x, w1, b1, w2, b2):

@@ -51,8 +51,10 @@ class LowerToAffinePass(PipelinePass):
     name = "lower-to-affine"
 
     def passes(self) -> list[ModulePass]:
-        from ziggurat.passes.bufferize import BufferizePass
-        from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
+        from ziggurat.passes.bufferize.ziggurat_bufferize import BufferizePass
+        from ziggurat.passes.conversion.convert_linalg_to_affine_loops import (
+            ConvertLinalgToAffineLoopsPass,
+        )
 
         return [
             BufferizePass(),
@@ -69,7 +71,7 @@ class LowerToLoopsPass(PipelinePass):
     name = "lower-to-loops"
 
     def passes(self) -> list[ModulePass]:
-        from ziggurat.passes.lower_affine import LowerAffinePass
+        from ziggurat.passes.conversion.lower_affine import LowerAffinePass
 
         return [*LowerToAffinePass().passes(), LowerAffinePass(), CanonicalizePass()]
 
@@ -98,15 +100,17 @@ class CpuPipelinePass(PipelinePass):
     """Run the innermost unit-step parallel loop of each band in SIMD lanes (`omp simd`)."""
 
     def passes(self) -> list[ModulePass]:
-        from ziggurat.passes.affine_loop_tile import AffineLoopTilePass
-        from ziggurat.passes.affine_parallelize import AffineParallelizePass
-        from ziggurat.passes.bufferize import BufferizePass
-        from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
-        from ziggurat.passes.cpu_matmul import CpuMatmulKernelPass
-        from ziggurat.passes.device_to_cpu import ConvertDeviceToCpuPass
-        from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
-        from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
-        from ziggurat.passes.map_to_device import MapToDevicePass
+        from ziggurat.passes.affine.affine_loop_tile import AffineLoopTilePass
+        from ziggurat.passes.affine.affine_parallelize import AffineParallelizePass
+        from ziggurat.passes.bufferize.ziggurat_bufferize import BufferizePass
+        from ziggurat.passes.conversion.convert_device_to_cpu import ConvertDeviceToCpuPass
+        from ziggurat.passes.conversion.convert_linalg_to_affine_loops import (
+            ConvertLinalgToAffineLoopsPass,
+        )
+        from ziggurat.passes.conversion.map_to_device import MapToDevicePass
+        from ziggurat.passes.cpu.cpu_conv_to_matmul import CpuConvToMatmulPass
+        from ziggurat.passes.cpu.cpu_matmul_kernel import CpuMatmulKernelPass
+        from ziggurat.passes.linalg.linalg_fuse_elementwise import LinalgFuseElementwisePass
 
         return [
             LinalgFuseElementwisePass(),
@@ -153,11 +157,11 @@ class MxuPipelinePass(PipelinePass):
     """Leave matmuls the unit cannot run on the host (false: report them)."""
 
     def passes(self) -> list[ModulePass]:
-        from ziggurat.passes.bufferize import BufferizePass
-        from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
-        from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
-        from ziggurat.passes.mxu_convert import ConvertLinalgToMxuPass
-        from ziggurat.passes.mxu_lower import MxuSchedulePass
+        from ziggurat.passes.bufferize.ziggurat_bufferize import BufferizePass
+        from ziggurat.passes.conversion.convert_linalg_to_mxu import ConvertLinalgToMxuPass
+        from ziggurat.passes.cpu.cpu_conv_to_matmul import CpuConvToMatmulPass
+        from ziggurat.passes.linalg.linalg_fuse_elementwise import LinalgFuseElementwisePass
+        from ziggurat.passes.mxu.mxu_schedule import MxuSchedulePass
 
         return [
             LinalgFuseElementwisePass(fold_bias=False),
@@ -198,16 +202,18 @@ class CudaPipelinePass(PipelinePass):
     """The compute capability kernels are compiled for (shared-memory limits, tensor cores)."""
 
     def passes(self) -> list[ModulePass]:
-        from ziggurat.passes.affine_parallelize import AffineParallelizePass
-        from ziggurat.passes.bufferize import BufferizePass
-        from ziggurat.passes.cpu_conv import CpuConvToMatmulPass
-        from ziggurat.passes.cuda_matmul import CudaMatmulKernelPass
-        from ziggurat.passes.cuda_reduction import CudaReductionKernelPass
-        from ziggurat.passes.device_to_cuda import ConvertDeviceToCudaPass
-        from ziggurat.passes.linalg_fuse import LinalgFuseElementwisePass
-        from ziggurat.passes.linalg_to_affine import ConvertLinalgToAffineLoopsPass
-        from ziggurat.passes.lower_affine import LowerAffinePass
-        from ziggurat.passes.map_to_device import MapToDevicePass
+        from ziggurat.passes.affine.affine_parallelize import AffineParallelizePass
+        from ziggurat.passes.bufferize.ziggurat_bufferize import BufferizePass
+        from ziggurat.passes.conversion.convert_device_to_cuda import ConvertDeviceToCudaPass
+        from ziggurat.passes.conversion.convert_linalg_to_affine_loops import (
+            ConvertLinalgToAffineLoopsPass,
+        )
+        from ziggurat.passes.conversion.lower_affine import LowerAffinePass
+        from ziggurat.passes.conversion.map_to_device import MapToDevicePass
+        from ziggurat.passes.cpu.cpu_conv_to_matmul import CpuConvToMatmulPass
+        from ziggurat.passes.cuda.cuda_matmul_kernel import CudaMatmulKernelPass
+        from ziggurat.passes.cuda.cuda_reduction_kernel import CudaReductionKernelPass
+        from ziggurat.passes.linalg.linalg_fuse_elementwise import LinalgFuseElementwisePass
 
         return [
             LinalgFuseElementwisePass(fold_bias=False),

@@ -181,7 +181,7 @@ def lower_for_mxu(
     from xdsl.context import Context
 
     from ziggurat.dialects.mxu import GemmOp
-    from ziggurat.passes.mxu_lower import MxuSchedulePass
+    from ziggurat.passes.mxu.mxu_schedule import MxuSchedulePass
     from ziggurat.passes.pipelines import MxuPipelinePass
 
     launches = mxu_launches(module)
