@@ -1,0 +1,1 @@
+"""Bufferization: tensor programs become memref programs (`ziggurat-bufferize`)."""

@@ -1,0 +1,1 @@
+"""CPU kernels: convolutions as matmuls, the packed register-blocked GEMM."""

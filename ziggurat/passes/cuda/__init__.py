@@ -1,0 +1,1 @@
+"""CUDA kernels: tiled GEMMs (SIMT, dp4a, tensor cores) and warp-per-row reductions."""

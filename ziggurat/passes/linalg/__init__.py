@@ -1,0 +1,1 @@
+"""Transformations on linalg ops: tiling, elementwise fusion, generalization."""
