@@ -45,8 +45,3 @@ class CompileError(Exception):
         self.message = message
         self.op = op
         self.location = location if location is not None else location_of(op)
-
-
-def op_error(op: Operation, message: str) -> CompileError:
-    """An error about `op`, worded like MLIR's `'name' op message`."""
-    return CompileError(f"'{op.name}' op {message}", op)

@@ -402,31 +402,17 @@ def _conform(name: str, array: np.ndarray, type_) -> np.ndarray:
 
 
 def _write_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
-    """Write all arrays, or nothing: a temporary file renamed into place."""
+    """Write all arrays, or nothing (the tools' atomic output, in binary)."""
     import io
-    import os
-    import tempfile
 
     import numpy as np
 
-    from ziggurat.tools.driver import ToolError
+    from ziggurat.tools.driver import atomic_output
 
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        if os.path.isdir(path):
-            raise IsADirectoryError(21, "Is a directory")
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ziggurat-", suffix=".npz.tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(buffer.getvalue())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError as error:
-        raise ToolError(f"cannot write output file '{path}': {error.strerror}") from None
+    with atomic_output(path, binary=True) as write:
+        write(buffer.getvalue().decode("latin-1"))
 
 
 _VIEWS = frozenset(

@@ -82,10 +82,6 @@ class AliasSets:
         cls.members.append(value)
         self._class[value] = cls
 
-    def add(self, value: SSAValue, cls: BufferClass) -> None:
-        cls.members.append(value)
-        self._class[value] = cls
-
     def of(self, value: SSAValue) -> BufferClass:
         return self._class[value]
 
