@@ -23,6 +23,7 @@ from xdsl.ir import Attribute, Block, Operation, OpResult, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 
 from ziggurat.dialects.linalg import MatmulOp
+from ziggurat.dialects.memory_effects import is_view
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,6 @@ class Epilogue:
 
 
 _IDENTITY = AffineMap.identity(2)
-_VIEW_FREE = {"memref.alloc", "memref.alloca", "memref.get_global"}
 
 
 def fusable_epilogue(matmul: MatmulOp, c: SSAValue) -> Epilogue | None:
@@ -164,8 +164,7 @@ def fusable_epilogue(matmul: MatmulOp, c: SSAValue) -> Epilogue | None:
             return None
         if len(amap.results) != 1 or not isinstance(amap.results[0], AffineDimExpr):
             return None
-        producer = operand.op.name if isinstance(operand, OpResult) else ""
-        if producer.startswith("memref.") and producer not in _VIEW_FREE:
+        if isinstance(operand, OpResult) and is_view(operand.op):
             return None
         sources.append((operand, amap.results[0].position))
     body = op.body.block

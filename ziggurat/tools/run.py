@@ -415,31 +415,6 @@ def _write_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
         write(buffer.getvalue().decode("latin-1"))
 
 
-_VIEWS = frozenset(
-    {
-        "memref.subview",
-        "memref.cast",
-        "memref.collapse_shape",
-        "memref.expand_shape",
-        "memref.reinterpret_cast",
-        "memref.memory_space_cast",
-        "memref.transpose",
-    }
-)
-"""Ops whose result is a view of their first operand: writing it writes the operand."""
-
-_READS_ONLY = frozenset(
-    {
-        "memref.load",
-        "affine.load",
-        "affine.vector_load",
-        "memref.dim",
-        "bufferization.to_tensor",
-        "mxu.load",
-    }
-)
-
-
 def _written_arguments(module: Any, entry: str) -> list[int]:
     """Indices of the memref arguments of `entry` that some op may write.
 
@@ -455,24 +430,14 @@ def _written_arguments(module: Any, entry: str) -> list[int]:
     if not function.body.blocks:
         return []
 
+    from ziggurat.dialects.memory_effects import may_write_operand, views_of
+
     def written(value: Any) -> bool:
-        for use in value.uses:
-            user = use.operation
-            if user.name in _VIEWS and use.index == 0:
-                if any(written(r) for r in user.results):
-                    return True
-            elif user.name == "memref.copy":
-                if use.index == 1:
-                    return True
-            elif user.name.startswith("linalg."):
-                if use.index >= len(getattr(user, "inputs", ())):
-                    return True
-            elif user.name == "mxu.gemm":
-                if use.index == 2:  # D; A, B and the bias are read
-                    return True
-            elif user.name not in _READS_ONLY:
-                return True
-        return False
+        return any(
+            may_write_operand(use.operation, use.index)
+            for view in views_of(value)
+            for use in view.uses
+        )
 
     return [
         i

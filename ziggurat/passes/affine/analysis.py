@@ -38,10 +38,11 @@ from xdsl.ir.affine import (
     AffineMap,
     AffineSymExpr,
 )
-from xdsl.traits import MemoryEffectKind, get_effects
+from xdsl.traits import MemoryEffectKind
 
 from ziggurat.diagnostics import location_of
 from ziggurat.dialects.affine import ForOp, ParallelOp
+from ziggurat.dialects.memory_effects import effect_kinds, is_allocation, reads_only
 
 # --------------------------------------------------------------------------- loops
 
@@ -425,13 +426,6 @@ _STRUCTURAL = frozenset(
 )
 """Ops whose memory effects are those of the ops they contain (walked separately)."""
 
-_PURE = frozenset({"affine.apply", "affine.min", "affine.max", "affine.delinearize_index"})
-_PURE_DIALECTS = frozenset({"arith", "math"})
-"""Every arith and math op is pure in MLIR; xDSL 0.74 leaves some (the casts)
-without a memory-effect trait, which would read as an unknown write."""
-"""Ops that touch no memory, whatever traits xDSL gives them."""
-
-
 @dataclass(frozen=True)
 class Access:
     """One op that touches memory inside the analysed nest.
@@ -465,17 +459,14 @@ def _access(op: Operation, nest_: _Nest) -> Access | None:
             return Access(op, memref, forms, op.name == "memref.store")
         case _ if op.name in ("affine.vector_load", "affine.vector_store"):
             return Access(op, op.operands[1 if "store" in op.name else 0], None, "store" in op.name)
-        case _ if op.name in _STRUCTURAL or op.name in _PURE:
-            return None
-        case _ if op.dialect_name() in _PURE_DIALECTS:
+        case _ if op.name in _STRUCTURAL:
             return None
         case _:
             pass
-    effects = get_effects(op)
-    if effects is not None and all(e.kind == MemoryEffectKind.ALLOC for e in effects):
+    kinds = effect_kinds(op)
+    if kinds is not None and kinds <= {MemoryEffectKind.ALLOC}:
         return None
-    reads_only = effects is not None and all(e.kind == MemoryEffectKind.READ for e in effects)
-    return Access(op, None, None, not reads_only)
+    return Access(op, None, None, not reads_only(op))
 
 
 def accesses(nest_: _Nest) -> list[Access]:
@@ -491,7 +482,7 @@ def _distinct_allocation(value: SSAValue) -> bool:
     """A function argument or an allocation: assumed not to alias another one."""
     if isinstance(value, BlockArgument):
         return isinstance(value.owner.parent_op(), func.FuncOp)
-    return value.owner.name in ("memref.alloc", "memref.alloca")  # pyright: ignore
+    return isinstance(value.owner, Operation) and is_allocation(value.owner)
 
 
 # ------------------------------------------------------------------ dependences

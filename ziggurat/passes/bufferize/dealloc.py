@@ -14,31 +14,9 @@ from xdsl.dialects import func, memref, scf
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.traits import IsTerminator
 
-from ziggurat.dialects.memref import CastOp, CollapseShapeOp, ExpandShapeOp
-
-VIEWS = (
-    memref.SubviewOp,
-    memref.CollapseShapeOp,
-    memref.ExpandShapeOp,
-    memref.CastOp,
-    memref.ReinterpretCastOp,
-    CastOp,
-    CollapseShapeOp,
-    ExpandShapeOp,
-)
-"""Ops whose result is a view of (shares the memory of) their first operand."""
+from ziggurat.dialects.memory_effects import views_of
 
 ESCAPES = (func.ReturnOp, scf.YieldOp, memref.DeallocOp)
-
-
-def views_of(buffer: SSAValue) -> list[SSAValue]:
-    """`buffer` and every value that is a view of it, transitively."""
-    found = [buffer]
-    for value in found:
-        for use in value.uses:
-            if isinstance(use.operation, VIEWS) and use.index == 0:
-                found.extend(use.operation.results)
-    return found
 
 
 def insert_deallocs(buffers: Iterable[SSAValue]) -> None:

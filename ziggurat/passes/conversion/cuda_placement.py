@@ -27,27 +27,9 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda, device
 from ziggurat.dialects.device_attrs import MemorySpaceAttr, memory_space_of
+from ziggurat.dialects.memory_effects import is_view, view_root
 
 READS = frozenset({"memref.load", "affine.load", "cuda.dp4a", "cuda.mma_load", "memref.dim"})
-VIEWS = frozenset(
-    {
-        "memref.collapse_shape",
-        "memref.expand_shape",
-        "memref.subview",
-        "memref.cast",
-        "memref.reinterpret_cast",
-    }
-)
-"""Ops whose result is another view of their first operand's memory."""
-
-
-def root(value: SSAValue) -> SSAValue:
-    """The buffer a view is a view of (the value itself if it is not a view)."""
-    while isinstance(value.owner, Operation) and value.owner.name in VIEWS:
-        value = value.owner.operands[0]
-    return value
-
-
 WRITES = frozenset({"memref.store", "affine.store", "cuda.mma_store"})
 
 
@@ -91,7 +73,7 @@ def device_uses(code: Operation) -> dict[SSAValue, _Use]:
         assert kernel is not None
         for arg, param in zip(code.args, kernel.body.block.args, strict=True):
             if isinstance(arg.type, MemRefType) and memory_space_of(arg.type) is None:
-                use = uses.setdefault(root(arg), _Use())
+                use = uses.setdefault(view_root(arg), _Use())
                 for param_use in param.uses:
                     use.add(*_access(param_use.operation, param))
         return uses
@@ -105,7 +87,7 @@ def device_uses(code: Operation) -> dict[SSAValue, _Use]:
                 continue
             if isinstance(owner, Block) and owner.parent_op() in inside:
                 continue
-            uses.setdefault(root(value), _Use()).add(*_access(op, value))
+            uses.setdefault(view_root(value), _Use()).add(*_access(op, value))
     return uses
 
 
@@ -262,7 +244,7 @@ class _Placement:
             if mirror is not None:
                 return mirror.device
             owner = value.owner
-            if not (isinstance(owner, Operation) and owner.name in VIEWS):
+            if not (isinstance(owner, Operation) and is_view(owner)):
                 return None
             source = on_device(owner.operands[0])
             if source is None:
@@ -305,10 +287,10 @@ def _host_use(op: Operation, buffer: SSAValue) -> _Use | None:
     (or a view of it; making a view is not a use)."""
     use: _Use | None = None
     for inner in op.walk():
-        if _inside_device_code(inner) or inner.name in VIEWS:
+        if _inside_device_code(inner) or is_view(inner):
             continue
         for value in inner.operands:
-            if not isinstance(value.type, MemRefType) or root(value) is not buffer:
+            if not isinstance(value.type, MemRefType) or view_root(value) is not buffer:
                 continue
             use = use or _Use()
             if isinstance(inner, device.CopyOp):
