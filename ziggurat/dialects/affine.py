@@ -338,8 +338,12 @@ class MaxOp(_MinMaxSyntax, IRDLOperation):  # pyright: ignore[reportIncompatible
 
 
 @irdl_op_definition
-class IfOp(IRDLOperation):
-    """`affine.if #set(%dims)[%syms] -> types { ... } else { ... }`"""
+class IfOp(xaffine.IfOp):
+    """`affine.if #set(%dims)[%syms] -> types { ... } else { ... }`
+
+    xDSL's op (same operands, properties and regions) with MLIR's custom syntax
+    and verifier; subclassing keeps xDSL's patterns on `affine.if` matching it.
+    """
 
     name = "affine.if"
 
@@ -445,17 +449,20 @@ REDUCTION_KINDS = ATOMIC_RMW_KINDS
 
 
 @irdl_op_definition
-class ParallelOp(IRDLOperation):
+class ParallelOp(xaffine.ParallelOp):
     """`affine.parallel (%i, %j) = (lbs) to (ubs) step (s) reduce ("addf") -> (f32)`
 
     Each lower (upper) bound is the max (min) of a group of expressions; all
     lower-bound groups share one map, as do the upper bounds, as in MLIR.
+    A subclass of xDSL's op, so that xDSL's passes see it; the reductions are
+    MLIR's `AtomicRMWKind` integers rather than xDSL's strings, which is how
+    MLIR prints them in the generic form.
     """
 
     name = "affine.parallel"
 
     map_operands = var_operand_def(IndexType)
-    reductions = prop_def(ArrayAttr[IntegerAttr[IntegerType]])
+    reductions = prop_def(ArrayAttr[IntegerAttr[IntegerType]])  # pyright: ignore[reportIncompatibleVariableOverride]
     lowerBoundsMap = prop_def(AffineMapAttr)
     lowerBoundsGroups = prop_def(DenseIntElementsAttr)
     upperBoundsMap = prop_def(AffineMapAttr)

@@ -54,6 +54,7 @@ from xdsl.irdl import (
     VarConstraint,
     irdl_attr_definition,
     irdl_op_definition,
+    lazy_traits_def,
     operand_def,
     opt_prop_def,
     prop_def,
@@ -66,6 +67,7 @@ from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
 from xdsl.traits import (
     HasAncestor,
+    HasParent,
     IsolatedFromAbove,
     IsTerminator,
     SymbolOpInterface,
@@ -190,14 +192,10 @@ class ReturnOp(IRDLOperation):
 
     name = "cuda.return"
     assembly_format = "attr-dict"
-    traits = traits_def(IsTerminator())
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(KernelOp)))
 
     def __init__(self) -> None:
         super().__init__()
-
-    def verify_(self) -> None:
-        if not isinstance(self.parent_op(), KernelOp):
-            raise VerifyException("expects its parent to be 'cuda.kernel'")
 
 
 def _is_kernel_argument(t: Attribute) -> bool:
@@ -446,7 +444,7 @@ class SharedMemoryOp(IRDLOperation):
     name = "cuda.shared_memory"
     memref = result_def(MemRefType)
     assembly_format = "attr-dict `:` type($memref)"
-    traits = traits_def(_InKernel())
+    traits = traits_def(HasParent(KernelOp))
 
     def __init__(self, memref_type: MemRefType):
         super().__init__(result_types=[memref_type])
@@ -458,8 +456,6 @@ class SharedMemoryOp(IRDLOperation):
 
     def verify_(self) -> None:
         _shared_type(self, self.memref.type)
-        if not isinstance(self.parent_op(), KernelOp):
-            raise VerifyException("expects to be at the top level of a 'cuda.kernel'")
 
 
 @irdl_op_definition

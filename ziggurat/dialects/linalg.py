@@ -23,17 +23,25 @@ from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     IntegerType,
     MemRefType,
+    ShapedType,
     StringAttr,
     TensorType,
 )
 from xdsl.dialects.linalg import Linalg as UpstreamLinalg
+from xdsl.dialects.linalg import ops as xlinalg
 from xdsl.dialects.linalg.abstract_ops import NamedOperation
 from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
 from xdsl.dialects.linalg.ops import GenericOp as UpstreamGenericOp
 from xdsl.dialects.linalg.ops import YieldOp
 from xdsl.ir import Attribute, BlockArgument, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
-from xdsl.irdl import irdl_op_definition, opt_prop_def
+from xdsl.irdl import (
+    irdl_op_definition,
+    opt_prop_def,
+    region_def,
+    var_operand_def,
+    var_result_def,
+)
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
@@ -103,7 +111,30 @@ class StructuredOp(NamedOperation):
 
     Parsed and printed in MLIR's form:
     `linalg.NAME [indexing_maps = [...]] [{attrs}] ins(...) outs(...) [-> types]`.
+    Where xDSL has the same op, the op also subclasses xDSL's class (so that
+    xDSL's passes and patterns match it); the structured fields are declared
+    here again so that they come first in the definition, ahead of the
+    accessors xDSL's class already carries.
     """
+
+    inputs = var_operand_def()
+    outputs = var_operand_def(ShapedType)
+    res = var_result_def(TensorType)
+    body = region_def("single_block")
+
+    def __init__(
+        self,
+        ins: Sequence[SSAValue],
+        outs: Sequence[SSAValue],
+        result_types: Sequence[Attribute | Sequence[Attribute] | None] | None = None,
+        properties: dict[str, Attribute | None] | None = None,
+        attributes: dict[str, Attribute | None] | None = None,
+        hidden_region: Region | None = None,
+    ):
+        # xDSL's own classes (MatmulOp, ...) take other arguments: build as a named op.
+        NamedOperation.__init__(
+            self, ins, outs, result_types, properties, attributes, hidden_region
+        )
 
     ITERATORS: ClassVar[str]
     """One letter per loop: `p`arallel or `r`eduction."""
@@ -125,7 +156,10 @@ class StructuredOp(NamedOperation):
             return [m.data for m in custom]  # pyright: ignore
         return self.default_maps(self)
 
-    def get_iterator_types(self):
+    def get_indexing_maps(self) -> ArrayAttr[AffineMapAttr]:
+        return ArrayAttr(AffineMapAttr(m) for m in self.get_default_indexing_maps())
+
+    def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
         return ArrayAttr(
             IteratorTypeAttr.parallel() if kind == "p" else IteratorTypeAttr.reduction()
             for kind in self.ITERATORS
@@ -166,7 +200,7 @@ class StructuredOp(NamedOperation):
                 raise VerifyException(
                     f"expects result type {output.type} to match its init, got {result.type}"
                 )
-        super().verify_()
+        NamedOperation.verify_(self)
 
     NUM_INPUTS: ClassVar[int] = 2
 
@@ -274,7 +308,7 @@ def _dims(n: int) -> list[AffineExpr]:
 
 
 @irdl_op_definition
-class MatmulOp(StructuredOp):
+class MatmulOp(StructuredOp, xlinalg.MatmulOp):  # pyright: ignore[reportIncompatibleVariableOverride]
     """C(m, n) += A(m, k) * B(k, n)"""
 
     name = "linalg.matmul"
@@ -382,7 +416,7 @@ class WindowedOp(StructuredOp):
 
 
 @irdl_op_definition
-class Conv2DNhwcHwcfOp(WindowedOp):
+class Conv2DNhwcHwcfOp(WindowedOp, xlinalg.Conv2DNhwc_HwcfOp):  # pyright: ignore[reportIncompatibleVariableOverride]
     """O(n, oh, ow, f) += I(n, oh*s + kh*d, ow*s + kw*d, c) * F(kh, kw, c, f)"""
 
     name = "linalg.conv_2d_nhwc_hwcf"
@@ -397,7 +431,7 @@ class Conv2DNhwcHwcfOp(WindowedOp):
 
 
 @irdl_op_definition
-class Conv2DNhwcFhwcOp(WindowedOp):
+class Conv2DNhwcFhwcOp(WindowedOp, xlinalg.Conv2DNhwc_FhwcOp):  # pyright: ignore[reportIncompatibleVariableOverride]
     """O(n, oh, ow, f) += I(n, oh*s + kh*d, ow*s + kw*d, c) * F(f, kh, kw, c)"""
 
     name = "linalg.conv_2d_nhwc_fhwc"
