@@ -10,7 +10,7 @@ custom syntax, `affine.for` and `affine.parallel` verify as MLIR does, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, Self, cast
 
 from xdsl.dialects import affine as xaffine
 from xdsl.dialects.builtin import (
@@ -60,7 +60,9 @@ YieldOp = xaffine.YieldOp
 
 def _parse_memref_access(
     parser: Parser,
-) -> tuple[SSAValue, AffineMap, list[SSAValue], MemRefType, dict[str, Attribute]]:
+) -> tuple[
+    SSAValue[MemRefType], AffineMap, list[SSAValue[IndexType]], MemRefType, dict[str, Attribute]
+]:
     """`%memref[<exprs of SSA ids>] {attrs} : memref-type`"""
     unresolved = parser.parse_unresolved_operand()
     affine_map, indices = parse_map_of_ssa_ids(parser)
@@ -78,9 +80,9 @@ def _parse_memref_access(
             parser.pos,
         )
     return (
-        parser.resolve_operand(unresolved, memref_type),
+        cast(SSAValue[MemRefType], parser.resolve_operand(unresolved, memref_type)),
         affine_map,
-        indices,
+        cast(list[SSAValue[IndexType]], indices),
         memref_type,
         attrs,
     )
@@ -208,7 +210,9 @@ def _verify_access(
         )
 
 
-def _parse_map_and_operands(parser: Parser) -> tuple[AffineMapAttr, list[SSAValue]]:
+def _parse_map_and_operands(
+    parser: Parser,
+) -> tuple[AffineMapAttr | AffineSetAttr, list[SSAValue]]:
     """`#map(%dims)[%syms]`, the operand form of `affine.apply/min/max/if`."""
     pos = parser.pos
     attr = parser.parse_attribute()
@@ -228,7 +232,7 @@ def _parse_map_and_operands(parser: Parser) -> tuple[AffineMapAttr, list[SSAValu
             pos,
             parser.pos,
         )
-    return attr, [*dims, *syms]  # pyright: ignore[reportReturnType]
+    return attr, list[SSAValue]([*dims, *syms])
 
 
 def _print_map_and_operands(
@@ -287,40 +291,47 @@ class ForOp(xaffine.ForOp):
             raise VerifyException(f"expects a positive step, got {self.step.value.data}")
 
 
-class _MinMaxSyntax:
+class _MinMaxSyntax(IRDLOperation):
     """`affine.min/max #map(%dims)[%syms]`: the min/max of the map's results."""
 
     @classmethod
-    def parse(cls, parser: Parser):
+    def parse(cls, parser: Parser) -> Self:
         attr, operands = _parse_map_and_operands(parser)
         if not isinstance(attr, AffineMapAttr):
             parser.raise_error("expected an affine map")
-        op = cls(operands, attr)  # pyright: ignore[reportCallIssue]
+        op = cls.build(operands=[operands], properties={"map": attr}, result_types=[IndexType()])
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
+    def _map(self) -> AffineMapAttr:
+        attr = self.properties["map"]
+        assert isinstance(attr, AffineMapAttr)
+        return attr
+
     def print(self, printer: Printer):
         printer.print_string(" ")
-        _print_map_and_operands(printer, self.map, self.arguments)  # pyright: ignore
-        printer.print_op_attributes(self.attributes)  # pyright: ignore
+        _print_map_and_operands(printer, self._map(), self.operands)
+        printer.print_op_attributes(self.attributes)
 
     def verify_(self) -> None:
-        m = self.map.data  # pyright: ignore
-        if len(self.arguments) != m.num_dims + m.num_symbols:
+        m = self._map().data
+        if len(self.operands) != m.num_dims + m.num_symbols:
             raise VerifyException(
                 f"expects {m.num_dims + m.num_symbols} operands for its map, "
-                f"got {len(self.arguments)}"
+                f"got {len(self.operands)}"
             )
         if not m.results:
             raise VerifyException("expects a map with at least one result")
 
 
-class MinOp(_MinMaxSyntax, xaffine.MinOp):  # pyright: ignore[reportIncompatibleVariableOverride]
-    pass
+class MinOp(_MinMaxSyntax, xaffine.MinOp):
+    @classmethod
+    def parse(cls, parser: Parser) -> MinOp:
+        return super().parse(parser)
 
 
 @irdl_op_definition
-class MaxOp(_MinMaxSyntax, IRDLOperation):  # pyright: ignore[reportIncompatibleVariableOverride]
+class MaxOp(_MinMaxSyntax):
     name = "affine.max"
 
     arguments = var_operand_def(IndexType())
@@ -421,7 +432,7 @@ def _parse_optional_arrow_types(parser: Parser) -> list[Attribute]:
             return []
         types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
         parser.parse_punctuation(")")
-        return types
+        return list[Attribute](types)
     return [parser.parse_type()]
 
 

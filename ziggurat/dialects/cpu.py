@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import IndexType, IntegerAttr, StringAttr, i64
-from xdsl.ir import Block, Dialect, Region, SSAValue
+from xdsl.ir import Attribute, Block, Dialect, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
@@ -117,7 +117,7 @@ class ParallelForOp(IRDLOperation):
         chunk: int | None = None,
         num_threads: int | None = None,
     ):
-        properties = {"schedule": StringAttr(schedule)}
+        properties: dict[str, Attribute] = {"schedule": StringAttr(schedule)}
         if chunk is not None:
             properties["chunk"] = IntegerAttr(chunk, i64)
         if num_threads is not None:

@@ -95,8 +95,9 @@ class MicrokernelOp(IRDLOperation):
             if arg is None:
                 types.append(parser.parse_type())
             else:
+                assert arg.type is not None  # arguments are parsed with their types
                 args.append(arg)
-                types.append(arg.type)  # pyright: ignore[reportArgumentType]
+                types.append(arg.type)
 
         pos = parser.pos
         parser.parse_comma_separated_list(Parser.Delimiter.PAREN, parse_one)

@@ -270,13 +270,13 @@ class KernelOp(IRDLOperation):
             parser.parse_punctuation("(")
             sm = parser.parse_integer(allow_negative=False, allow_boolean=False)
             parser.parse_punctuation(")")
-        types = [a.type for a in args]
+        types = [a.type for a in args if a.type is not None]  # all typed: expect_type
         body = parser.parse_region(args)
         if not body.blocks:
-            body.add_block(Block(arg_types=types))  # pyright: ignore[reportArgumentType]
+            body.add_block(Block(arg_types=types))
         if not isinstance(body.block.last_op, ReturnOp):
             body.block.add_op(ReturnOp())
-        op = cls(name, types, body, max_threads, sm)  # pyright: ignore[reportArgumentType]
+        op = cls(name, types, body, max_threads, sm)
         attrs = parser.parse_optional_attr_dict_with_keyword()
         if attrs is not None:
             op.attributes |= attrs.data
@@ -360,7 +360,7 @@ class _IdOp(IRDLOperation):
 
     @property
     def dim(self) -> str:
-        return self.dimension.data.value
+        return str(self.dimension.data)
 
 
 @irdl_op_definition
@@ -726,10 +726,13 @@ class MmaComputeOp(IRDLOperation):
         super().__init__(operands=[lhs, rhs, acc], result_types=[acc.type])
 
     def verify_(self) -> None:
-        roles = [t.role.data for t in (self.lhs.type, self.rhs.type, self.acc.type)]  # pyright: ignore
+        lhs, rhs, acc = self.lhs.type, self.rhs.type, self.acc.type
+        assert isinstance(lhs, FragmentType) and isinstance(rhs, FragmentType)
+        assert isinstance(acc, FragmentType)
+        roles = [t.role.data for t in (lhs, rhs, acc)]
         if roles != ["a", "b", "accumulator"]:
             raise VerifyException(f"expects fragments a, b, accumulator; got {', '.join(roles)}")
-        if self.lhs.type.element_type != self.rhs.type.element_type:  # pyright: ignore
+        if lhs.element_type != rhs.element_type:
             raise VerifyException("expects a and b of the same element type")
         if self.result.type != self.acc.type:
             raise VerifyException("expects the result to be an accumulator like the third operand")
@@ -829,7 +832,7 @@ class LaunchOp(IRDLOperation):
             )
             if len(values) != 3:
                 parser.raise_error(f"expected three '{keyword}' sizes (x, y, z)", pos, parser.pos)
-            return values
+            return list[SSAValue](values)
 
         grid, block = sizes("blocks"), sizes("threads")
         parser.parse_keyword("shared")
@@ -894,9 +897,9 @@ class LaunchOp(IRDLOperation):
         sizes = [_constant(v) for v in (*self.grid, *self.block)]
         if any(s is not None and s <= 0 for s in sizes):
             raise VerifyException("expects positive grid and block sizes")
-        block = [_constant(v) for v in self.block]
-        if all(b is not None for b in block):
-            threads = block[0] * block[1] * block[2]  # pyright: ignore[reportOptionalOperand]
+        block = [b for b in map(_constant, self.block) if b is not None]
+        if len(block) == 3:
+            threads = block[0] * block[1] * block[2]
             limit = kernel.thread_limit
             if threads > limit:
                 raise VerifyException(

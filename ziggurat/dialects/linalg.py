@@ -152,8 +152,8 @@ class StructuredOp(NamedOperation):
 
     def get_default_indexing_maps(self) -> Sequence[AffineMap]:
         custom = self.properties.get("indexing_maps")
-        if isinstance(custom, ArrayAttr):
-            return [m.data for m in custom]  # pyright: ignore
+        if isa(custom, ArrayAttr[AffineMapAttr]):
+            return [m.data for m in custom]
         return self.default_maps(self)
 
     def get_indexing_maps(self) -> ArrayAttr[AffineMapAttr]:
@@ -220,11 +220,7 @@ class StructuredOp(NamedOperation):
         if parser.parse_optional_keyword("attrs"):
             parser.parse_punctuation("=")
             attrs |= parser.parse_optional_attr_dict()
-        result_types: list[Attribute] = []
-        if parser.parse_optional_punctuation("->"):
-            result_types = parser.parse_optional_comma_separated_list(
-                Parser.Delimiter.PAREN, parser.parse_type
-            ) or [parser.parse_type()]
+        result_types = _parse_optional_result_types(parser)
         prop_names = cls.get_irdl_definition().properties
         for name in [n for n in attrs if n in prop_names]:
             properties[name] = attrs.pop(name)
@@ -293,7 +289,15 @@ def _parse_operand_list(parser: Parser) -> list[SSAValue]:
     parser.parse_punctuation(":")
     types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
     parser.parse_punctuation(")")
-    return parser.resolve_operands(names, types, pos)
+    return list(parser.resolve_operands(names, types, pos))
+
+
+def _parse_optional_result_types(parser: Parser) -> list[Attribute]:
+    """`-> type` or `-> (type, ...)`, or nothing."""
+    if not parser.parse_optional_punctuation("->"):
+        return []
+    types = parser.parse_optional_comma_separated_list(Parser.Delimiter.PAREN, parser.parse_type)
+    return list[Attribute](types) if types is not None else [parser.parse_type()]
 
 
 def _maps(num_loops: int, *results: Sequence[AffineExpr]) -> list[AffineMap]:
@@ -426,6 +430,7 @@ class Conv2DNhwcHwcfOp(WindowedOp, xlinalg.Conv2DNhwc_HwcfOp):  # pyright: ignor
     @classmethod
     def default_maps(cls, op):
         n, oh, ow, f, kh, kw, c = _dims(7)
+        assert isinstance(op, WindowedOp)
         ih, iw = op.input_indices(oh, ow, kh, kw)
         return _maps(7, (n, ih, iw, c), (kh, kw, c, f), (n, oh, ow, f))
 
@@ -441,6 +446,7 @@ class Conv2DNhwcFhwcOp(WindowedOp, xlinalg.Conv2DNhwc_FhwcOp):  # pyright: ignor
     @classmethod
     def default_maps(cls, op):
         n, oh, ow, f, kh, kw, c = _dims(7)
+        assert isinstance(op, WindowedOp)
         ih, iw = op.input_indices(oh, ow, kh, kw)
         return _maps(7, (n, ih, iw, c), (f, kh, kw, c), (n, oh, ow, f))
 
@@ -455,6 +461,7 @@ class DepthwiseConv2DNhwcHwcOp(WindowedOp):
     @classmethod
     def default_maps(cls, op):
         n, oh, ow, c, kh, kw = _dims(6)
+        assert isinstance(op, WindowedOp)
         ih, iw = op.input_indices(oh, ow, kh, kw)
         return _maps(6, (n, ih, iw, c), (kh, kw, c), (n, oh, ow, c))
 
@@ -470,6 +477,7 @@ class PoolingNhwcOp(WindowedOp):
     @classmethod
     def default_maps(cls, op):
         n, oh, ow, c, kh, kw = _dims(6)
+        assert isinstance(op, WindowedOp)
         ih, iw = op.input_indices(oh, ow, kh, kw)
         return _maps(6, (n, ih, iw, c), (kh, kw), (n, oh, ow, c))
 
@@ -527,11 +535,9 @@ class GenericOp(UpstreamGenericOp):
             parser.parse_punctuation("=")
             attrs |= parser.parse_optional_attr_dict()
         body = parser.parse_region()
-        result_types: list[Attribute] = []
-        if parser.parse_optional_punctuation("->"):
-            result_types = parser.parse_optional_comma_separated_list(
-                Parser.Delimiter.PAREN, parser.parse_type
-            ) or [parser.parse_type()]
+        result_types = _parse_optional_result_types(parser)
+        assert doc is None or isinstance(doc, StringAttr)
+        assert library_call is None or isinstance(library_call, StringAttr)
         op = cls(ins, outs, body, maps, kinds, result_types, doc, library_call)
         op.attributes |= attrs
         return op

@@ -184,7 +184,7 @@ def arg_positions(values: Sequence[SSAValue]) -> list[int]:
 def evaluate(affine_map: AffineMap, operands: Sequence[int], values: Sequence[int]) -> list[int]:
     num_dims = affine_map.num_dims
     chosen = [values[i] for i in operands]
-    return affine_map.eval(chosen[:num_dims], chosen[num_dims:])
+    return list(affine_map.eval(chosen[:num_dims], chosen[num_dims:]))
 
 
 # affine.load -------------------------------------------------------------------
