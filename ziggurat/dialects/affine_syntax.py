@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from xdsl.dialects.affine import YieldOp
 from xdsl.dialects.builtin import IndexType
-from xdsl.ir import SSAValue
+from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
@@ -184,3 +185,46 @@ def print_map_of_ssa_ids(
             affine_map.results,
             lambda e: print_expr_of_ssa_ids(printer, e, dims, syms),
         )
+
+
+# Regions and result types of affine.if / affine.parallel ------------------------------
+
+
+def has_content(region: Region) -> bool:
+    """Whether a region holds more than an empty `affine.yield`."""
+    if not region.blocks:
+        return False
+    first = region.block.first_op
+    return first is not None and not (isinstance(first, YieldOp) and not first.arguments)
+
+
+def parse_optional_arrow_types(parser: Parser) -> list[Attribute]:
+    """`-> type` or `-> (type, ...)`, or nothing."""
+    if parser.parse_optional_punctuation("->") is None:
+        return []
+    if parser.parse_optional_punctuation("(") is not None:
+        if parser.parse_optional_punctuation(")") is not None:
+            return []
+        types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
+        parser.parse_punctuation(")")
+        return list[Attribute](types)
+    return [parser.parse_type()]
+
+
+def print_types(printer: Printer, types: Sequence[Attribute], parens: bool) -> None:
+    if parens:
+        with printer.in_parens():
+            printer.print_list(types, printer.print_attribute)
+    else:
+        printer.print_list(types, printer.print_attribute)
+
+
+def parse_affine_region(parser: Parser, arguments: Sequence[Parser.Argument] = ()) -> Region:
+    """A region whose single block gets an empty `affine.yield` if none is written."""
+    region = parser.parse_region(arguments)
+    if not region.blocks:
+        region.add_block(Block(arg_types=[a.type for a in arguments]))
+    block = region.block
+    if not isinstance(block.last_op, YieldOp):
+        block.add_op(YieldOp.get())
+    return region

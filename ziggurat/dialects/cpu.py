@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import IndexType, IntegerAttr, StringAttr, i64
-from xdsl.ir import Block, Dialect, Region, SSAValue
+from xdsl.ir import Attribute, Block, Dialect, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
     irdl_op_definition,
+    lazy_traits_def,
     operand_def,
     opt_prop_def,
     prop_def,
@@ -28,7 +29,7 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
-from xdsl.traits import IsTerminator, RecursiveMemoryEffect
+from xdsl.traits import HasParent, IsTerminator, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.cpu_kernel import CallOp, MicrokernelOp, ReturnOp
@@ -44,14 +45,10 @@ class YieldOp(IRDLOperation):
     """`cpu.yield`: ends a `cpu.parallel_for` or `cpu.simd` body (implicit in the syntax)."""
 
     name = "cpu.yield"
-    traits = traits_def(IsTerminator())
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(ParallelForOp, SimdOp)))
 
     def __init__(self) -> None:
         super().__init__()
-
-    def verify_(self) -> None:
-        if not isinstance(self.parent_op(), ParallelForOp | SimdOp):
-            raise VerifyException("expects its parent to be 'cpu.parallel_for' or 'cpu.simd'")
 
 
 def _parse_body(parser: Parser, args: Sequence[Parser.Argument]) -> Region:
@@ -120,7 +117,7 @@ class ParallelForOp(IRDLOperation):
         chunk: int | None = None,
         num_threads: int | None = None,
     ):
-        properties = {"schedule": StringAttr(schedule)}
+        properties: dict[str, Attribute] = {"schedule": StringAttr(schedule)}
         if chunk is not None:
             properties["chunk"] = IntegerAttr(chunk, i64)
         if num_threads is not None:

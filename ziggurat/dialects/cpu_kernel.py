@@ -23,6 +23,7 @@ from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
+    lazy_traits_def,
     prop_def,
     region_def,
     traits_def,
@@ -30,7 +31,13 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
-from xdsl.traits import IsolatedFromAbove, IsTerminator, SymbolOpInterface, SymbolTable
+from xdsl.traits import (
+    HasParent,
+    IsolatedFromAbove,
+    IsTerminator,
+    SymbolOpInterface,
+    SymbolTable,
+)
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
@@ -44,14 +51,10 @@ class ReturnOp(IRDLOperation):
     """`cpu.return`: ends a microkernel's body (implicit in the syntax)."""
 
     name = "cpu.return"
-    traits = traits_def(IsTerminator())
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(MicrokernelOp)))
 
     def __init__(self) -> None:
         super().__init__()
-
-    def verify_(self) -> None:
-        if not isinstance(self.parent_op(), MicrokernelOp):
-            raise VerifyException("expects its parent to be 'cpu.microkernel'")
 
 
 @irdl_op_definition
@@ -92,8 +95,9 @@ class MicrokernelOp(IRDLOperation):
             if arg is None:
                 types.append(parser.parse_type())
             else:
+                assert arg.type is not None  # arguments are parsed with their types
                 args.append(arg)
-                types.append(arg.type)  # pyright: ignore[reportArgumentType]
+                types.append(arg.type)
 
         pos = parser.pos
         parser.parse_comma_separated_list(Parser.Delimiter.PAREN, parse_one)

@@ -53,9 +53,9 @@ class PackOp(IRDLOperation):
     source = operand_def(MemRefType)
     destination = operand_def(MemRefType)
     padding_value = opt_operand_def()
-    inner_dims_pos = prop_def(DenseArrayBase)
-    inner_tiles = prop_def(DenseArrayBase)
-    outer_dims_perm = opt_prop_def(DenseArrayBase)
+    inner_dims_pos = prop_def(DenseArrayBase.constr(i64))
+    inner_tiles = prop_def(DenseArrayBase.constr(i64))
+    outer_dims_perm = opt_prop_def(DenseArrayBase.constr(i64))
 
     def __init__(
         self,
@@ -79,18 +79,20 @@ class PackOp(IRDLOperation):
 
     @property
     def dims_pos(self) -> list[int]:
-        return list(self.inner_dims_pos.get_values())  # pyright: ignore
+        return list(self.inner_dims_pos.get_values())
 
     @property
     def tiles(self) -> list[int]:
-        return list(self.inner_tiles.get_values())  # pyright: ignore
+        return list(self.inner_tiles.get_values())
 
     @property
     def perm(self) -> list[int]:
         """The outer permutation; the identity when none is given."""
         if self.outer_dims_perm is None:
-            return list(range(self.source.type.get_num_dims()))  # pyright: ignore
-        return list(self.outer_dims_perm.get_values())  # pyright: ignore
+            source_type = self.source.type
+            assert isinstance(source_type, MemRefType)
+            return list(range(source_type.get_num_dims()))
+        return list(self.outer_dims_perm.get_values())
 
     @classmethod
     def parse(cls, parser: Parser) -> PackOp:

@@ -20,6 +20,7 @@ from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
     irdl_op_definition,
+    lazy_traits_def,
     operand_def,
     prop_def,
     region_def,
@@ -29,7 +30,7 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
-from xdsl.traits import IsTerminator, RecursiveMemoryEffect
+from xdsl.traits import HasAncestor, HasParent, IsTerminator, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.device_attrs import (
@@ -46,14 +47,10 @@ class YieldOp(IRDLOperation):
     """`device.yield`: ends the body of a launch or a parallel loop (implicit in the syntax)."""
 
     name = "device.yield"
-    traits = traits_def(IsTerminator())
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(LaunchOp, ParallelOp)))
 
     def __init__(self) -> None:
         super().__init__()
-
-    def verify_(self) -> None:
-        if not isinstance(self.parent_op(), LaunchOp | ParallelOp):
-            raise VerifyException("expects its parent to be 'device.launch' or 'device.parallel'")
 
 
 def _parse_body(parser: Parser, args: Sequence[Parser.Argument] = ()) -> Region:
@@ -156,7 +153,7 @@ class ParallelOp(IRDLOperation):
     body = region_def("single_block")
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
-    traits = traits_def(RecursiveMemoryEffect())
+    traits = traits_def(RecursiveMemoryEffect(), HasAncestor(LaunchOp))
 
     def __init__(
         self,
@@ -220,8 +217,7 @@ class ParallelOp(IRDLOperation):
             if value is not None and value <= 0:
                 raise VerifyException(f"expects positive steps, got {value}")
         launch = enclosing_launch(self)
-        if launch is None:
-            raise VerifyException("must be nested in a 'device.launch'")
+        assert launch is not None  # HasAncestor(LaunchOp)
         self._verify_mapping(launch.target)
 
     def _verify_mapping(self, target: TargetAttr) -> None:
@@ -273,32 +269,10 @@ class AllocOp(IRDLOperation):
 
     dynamic_sizes = var_operand_def(IndexType)
     memref = result_def(MemRefType)
+    assembly_format = "`(` $dynamic_sizes `)` attr-dict `:` type($memref)"
 
     def __init__(self, memref_type: MemRefType, dynamic_sizes: Sequence[SSAValue] = ()):
         super().__init__(operands=[dynamic_sizes], result_types=[memref_type])
-
-    @classmethod
-    def parse(cls, parser: Parser) -> AllocOp:
-        index = IndexType()
-        sizes = parser.parse_comma_separated_list(
-            Parser.Delimiter.PAREN, lambda: parser.parse_operand(index)
-        )
-        attrs = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        pos = parser.pos
-        memref_type = parser.parse_type()
-        if not isinstance(memref_type, MemRefType):
-            parser.raise_error("expected a memref type", pos, parser.pos)
-        op = cls(memref_type, sizes)
-        op.attributes |= attrs
-        return op
-
-    def print(self, printer: Printer) -> None:
-        with printer.in_parens():
-            printer.print_list(self.dynamic_sizes, printer.print_ssa_value)
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        printer.print_attribute(self.memref.type)
 
     def verify_(self) -> None:
         memref_type = self.memref.type
@@ -325,34 +299,10 @@ class CopyOp(IRDLOperation):
 
     source = operand_def(MemRefType)
     destination = operand_def(MemRefType)
+    assembly_format = "$source `,` $destination attr-dict `:` type($source) `to` type($destination)"
 
     def __init__(self, source: SSAValue, destination: SSAValue):
         super().__init__(operands=[source, destination])
-
-    @classmethod
-    def parse(cls, parser: Parser) -> CopyOp:
-        names = [parser.parse_unresolved_operand()]
-        parser.parse_punctuation(",")
-        names.append(parser.parse_unresolved_operand())
-        attrs = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        pos = parser.pos
-        types = [parser.parse_type()]
-        parser.parse_keyword("to")
-        types.append(parser.parse_type())
-        source, destination = parser.resolve_operands(names, types, pos)
-        op = cls(source, destination)
-        op.attributes |= attrs
-        return op
-
-    def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        printer.print_list(self.operands, printer.print_ssa_value)
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        printer.print_attribute(self.source.type)
-        printer.print_string(" to ")
-        printer.print_attribute(self.destination.type)
 
     def verify_(self) -> None:
         src, dst = self.source.type, self.destination.type
@@ -380,22 +330,11 @@ class BarrierOp(IRDLOperation):
     """`device.barrier`: every unit of the launch waits here until all have arrived."""
 
     name = "device.barrier"
+    assembly_format = "attr-dict"
+    traits = traits_def(HasAncestor(LaunchOp))
 
     def __init__(self) -> None:
         super().__init__()
-
-    @classmethod
-    def parse(cls, parser: Parser) -> BarrierOp:
-        op = cls()
-        op.attributes |= parser.parse_optional_attr_dict()
-        return op
-
-    def print(self, printer: Printer) -> None:
-        printer.print_op_attributes(self.attributes)
-
-    def verify_(self) -> None:
-        if enclosing_launch(self) is None:
-            raise VerifyException("must be nested in a 'device.launch'")
 
 
 Device = Dialect(

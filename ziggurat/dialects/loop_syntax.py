@@ -34,7 +34,7 @@ def parse_loop_header(
             parser.raise_error(
                 f"expected {len(ivs)} {what}, one per induction variable", pos, parser.pos
             )
-        return values
+        return list[SSAValue](values)
 
     parser.parse_punctuation("=")
     lower = operands("lower bounds")

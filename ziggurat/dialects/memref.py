@@ -217,7 +217,7 @@ class AllocaScopeReturnOp(xmemref.AllocaScopeReturnOp):
         if names:
             parser.parse_punctuation(":")
             types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
-            values = parser.resolve_operands(names, types, pos)
+            values = list(parser.resolve_operands(names, types, pos))
         op = cls.build(operands=[values])
         op.attributes |= attrs
         return op

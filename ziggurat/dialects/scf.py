@@ -75,7 +75,7 @@ class ReduceOp(xscf.ReduceOp):
             parser.parse_punctuation(":")
             types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
             parser.parse_punctuation(")")
-            args = parser.resolve_operands(names, types, pos)
+            args = list(parser.resolve_operands(names, types, pos))
         regions: list[Region] = []
         if (region := parser.parse_optional_region()) is not None:
             regions.append(region)

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import DYNAMIC_INDEX, ArrayAttr, DenseArrayBase, IntegerAttr
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    ArrayAttr,
+    DenseArrayBase,
+    IntegerAttr,
+    IntegerType,
+)
 from xdsl.dialects.utils import print_dynamic_index_list
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.printer import Printer
@@ -36,7 +42,7 @@ def print_reshape(
     op: Operation,
     source: SSAValue,
     reassociation: Attribute,
-    output_shape: tuple[Sequence[SSAValue], DenseArrayBase] | None = None,
+    output_shape: tuple[Sequence[SSAValue], DenseArrayBase[IntegerType]] | None = None,
 ) -> None:
     """` %src [[0, 1]] [output_shape [2, %n]] {attrs} : type into type`"""
     printer.print_string(" ")

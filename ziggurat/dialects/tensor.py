@@ -118,7 +118,8 @@ class BitcastOp(IRDLOperation):
     def verify_(self) -> None:
         widths = []
         for type_ in (self.source.type, self.dest.type):
-            element = type_.get_element_type()  # pyright: ignore[reportAttributeAccessIssue]
+            assert isa(type_, TensorType | UnrankedTensorType)
+            element = type_.get_element_type()
             if not isinstance(element, IntegerType | AnyFloat):
                 raise VerifyException(f"expects integer or float elements, got {element}")
             widths.append(element.bitwidth)

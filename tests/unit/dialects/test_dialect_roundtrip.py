@@ -47,8 +47,8 @@ from ziggurat.dialects.affine import (
     LoadOp,
     ParallelOp,
     YieldOp,
-    _groups_attr,
 )
+from ziggurat.dialects.affine_parallel import groups_attr
 from ziggurat.parser import parse_module
 from ziggurat.universe import load_registry
 
@@ -184,7 +184,7 @@ def arg_positions(values: Sequence[SSAValue]) -> list[int]:
 def evaluate(affine_map: AffineMap, operands: Sequence[int], values: Sequence[int]) -> list[int]:
     num_dims = affine_map.num_dims
     chosen = [values[i] for i in operands]
-    return affine_map.eval(chosen[:num_dims], chosen[num_dims:])
+    return list(affine_map.eval(chosen[:num_dims], chosen[num_dims:]))
 
 
 # affine.load -------------------------------------------------------------------
@@ -293,9 +293,9 @@ def test_parallel_bounds_steps_and_reductions_round_trip(
         properties={
             "reductions": ArrayAttr(IntegerAttr(REDUCTION_KINDS.index(k), i64) for k in kinds),
             "lowerBoundsMap": AffineMapAttr(lb_map),
-            "lowerBoundsGroups": _groups_attr(lb_groups),
+            "lowerBoundsGroups": groups_attr(lb_groups),
             "upperBoundsMap": AffineMapAttr(ub_map),
-            "upperBoundsGroups": _groups_attr(ub_groups),
+            "upperBoundsGroups": groups_attr(ub_groups),
             "steps": ArrayAttr(IntegerAttr(s, i64) for s in steps),
         },
         regions=[Region(body)],

@@ -95,7 +95,7 @@ def conv_reference(image, kernel, stride, dilation, layout):
 RNG = np.random.default_rng(0)
 
 
-def ints(*shape: int, dtype=np.int8) -> np.ndarray:
+def ints(*shape: int, dtype: type[np.integer] = np.int8) -> np.ndarray:
     return RNG.integers(-128, 128, size=shape).astype(dtype)
 
 
