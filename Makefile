@@ -15,8 +15,10 @@ lint:
 	$(BIN)/ruff check ziggurat tests bench examples
 	$(BIN)/lint-imports
 
+# What ziggurat assumes about xDSL's internals first: when the pin moves, it names what broke.
 unit:
-	$(BIN)/pytest -q tests/unit
+	$(BIN)/pytest -q tests/unit/test_xdsl_compat.py
+	$(BIN)/pytest -q tests/unit --ignore=tests/unit/test_xdsl_compat.py
 
 lit:
 	$(BIN)/python tests/run_lit.py
