@@ -22,6 +22,9 @@ bin_dir = os.path.dirname(sys.executable)
 config.environment["PATH"] = os.pathsep.join(  # noqa: F821
     [bin_dir, config.environment.get("PATH", os.environ.get("PATH", ""))]  # noqa: F821
 )
+# A PYTHONPATH set by the caller (a checkout tested with another environment) reaches the tools.
+if "PYTHONPATH" in os.environ:
+    config.environment["PYTHONPATH"] = os.environ["PYTHONPATH"]  # noqa: F821
 config.substitutions.append(("FileCheck", "filecheck"))  # noqa: F821
 config.substitutions.append(("%python", sys.executable))  # noqa: F821
 # The example programs, so a test reads them wherever in the tree it lives.
