@@ -47,8 +47,8 @@ from typing import Any
 
 import numpy as np
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import DType, Halt, Instruction
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import DType, Halt, Instruction
 from ziggurat.passes.mxu.schedule_gemm import GemmSpec, schedule_gemm
 from ziggurat.targets.mxu.simulator import SimResult, simulate
 

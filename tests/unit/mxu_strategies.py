@@ -5,7 +5,7 @@ value of its bit width), which is what the encoder, decoder, assembler and
 disassembler must round-trip. `instructions(config)` draws only instructions
 that `Instruction.check(config)` accepts (fields in range for that machine,
 dependency flags that name an existing neighbour queue), for code that runs
-them. Ranges come from `ziggurat.hardware.mxu_isa` (the contract), never from
+them. Ranges come from `ziggurat.hardware.mxu.isa` (the contract), never from
 the encoder under test.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import (
     ENUM_FIELDS,
     INSTRUCTIONS,
     Activate,

@@ -74,7 +74,7 @@ TARGETS: dict[str, TargetInfo] = {
         unique_dims=True,
     ),
     "mxu": TargetInfo(
-        # The fields of ziggurat.hardware.mxu_config.MxuConfig (booleans as 0 or 1).
+        # The fields of ziggurat.hardware.mxu.config.MxuConfig (booleans as 0 or 1).
         options=(
             "rows",
             "cols",

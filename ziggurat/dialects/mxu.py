@@ -7,7 +7,7 @@ whose options are the machine's config (docs/mxu.md, "Configuration"):
   whole job for one matmul; `mxu-schedule` tiles it into instructions.
 - one op per instruction (`mxu.load`, `mxu.loadw`, `mxu.matmul`, `mxu.activate`,
   `mxu.store`, `mxu.config`, `mxu.fence`, `mxu.halt`), whose fields are those of
-  `ziggurat.hardware.mxu_isa`. `load` and `store` name the DRAM buffer as an
+  `ziggurat.hardware.mxu.isa`. `load` and `store` name the DRAM buffer as an
   operand; their `dram_addr` is a byte offset into it.
 
 Every op checks itself against the launch's config, so a tile that does not fit
@@ -46,8 +46,8 @@ from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.device import LaunchOp, enclosing_launch
 from ziggurat.dialects.device_attrs import TargetAttr, memory_space_of
-from ziggurat.hardware import mxu_isa as isa
-from ziggurat.hardware.mxu_config import ConfigError, MxuConfig
+from ziggurat.hardware.mxu import isa
+from ziggurat.hardware.mxu.config import ConfigError, MxuConfig
 
 # --- Config -------------------------------------------------------------------------
 

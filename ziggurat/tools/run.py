@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
 
 def _mxu_with_options(args: argparse.Namespace) -> Executor:
     """The mxu executor compiling for the machine and dataflow the options name."""
-    from ziggurat.hardware.mxu_config import PRESETS, ConfigError, MxuConfig
+    from ziggurat.hardware.mxu.config import PRESETS, ConfigError, MxuConfig
     from ziggurat.tools.driver import ToolError
     from ziggurat.tools.mxu_executor import MxuExecutor
 

@@ -19,8 +19,8 @@ from ziggurat import __version__
 if TYPE_CHECKING:
     import numpy as np
 
-    from ziggurat.hardware.mxu_config import MxuConfig
-    from ziggurat.hardware.mxu_isa import Instruction
+    from ziggurat.hardware.mxu.config import MxuConfig
+    from ziggurat.hardware.mxu.isa import Instruction
     from ziggurat.targets.mxu.simulator import SimReport
     from ziggurat.tools.driver import Sources
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _machine(args: argparse.Namespace) -> MxuConfig:
-    from ziggurat.hardware.mxu_config import ConfigError, MxuConfig
+    from ziggurat.hardware.mxu.config import ConfigError, MxuConfig
     from ziggurat.tools.driver import ToolError
 
     try:

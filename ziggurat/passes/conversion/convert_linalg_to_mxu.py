@@ -39,8 +39,8 @@ from ziggurat.dialects.device import LaunchOp, YieldOp
 from ziggurat.dialects.linalg import BatchMatmulOp, GenericOp, MatmulOp
 from ziggurat.dialects.memref import CollapseShapeOp
 from ziggurat.dialects.mxu import DATAFLOWS, GemmOp, dtype_of, target_of
-from ziggurat.hardware import mxu_isa as isa
-from ziggurat.hardware.mxu_config import ConfigError, MxuConfig
+from ziggurat.hardware.mxu import isa
+from ziggurat.hardware.mxu.config import ConfigError, MxuConfig
 from ziggurat.passes.conversion.mxu_epilogue import (
     Epilogue,
     NotAnEpilogue,

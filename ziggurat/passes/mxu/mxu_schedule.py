@@ -23,8 +23,8 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.device import LaunchOp
 from ziggurat.dialects.mxu import GemmOp, config_of, instruction_op
-from ziggurat.hardware import mxu_isa as isa
-from ziggurat.hardware.mxu_config import MxuConfig
+from ziggurat.hardware.mxu import isa
+from ziggurat.hardware.mxu.config import MxuConfig
 from ziggurat.passes.mxu.schedule_gemm import GemmPlan, GemmSpec, schedule_gemm
 
 

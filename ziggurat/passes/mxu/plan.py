@@ -42,13 +42,24 @@ import math
 from dataclasses import dataclass
 
 from ziggurat.dialects.mxu import DATAFLOWS
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import DType, Func
+from ziggurat.hardware.mxu.config import ACC_ELEMENT_BYTES, MxuConfig
+from ziggurat.hardware.mxu.cost import (
+    dma_cycles,
+    os_array_cycles,
+    overlapped,
+    transposed_blocks,
+    weight_overhead,
+    ws_array_cycles,
+)
+from ziggurat.hardware.mxu.isa import DType, Func
+from ziggurat.hardware.mxu.limits import (
+    MAX_ROWS_FIELD,
+    MAX_SCALE,
+    MAX_SHIFT,
+    MAX_STRIDE,
+    MIN_SCALE,
+)
 
-MAX_ROWS_FIELD = (1 << 16) - 1
-"""Largest `rows` of a load, matmul, activate or store (a 16-bit field)."""
-MAX_STRIDE = (1 << 24) - 1
-"""Largest DRAM stride (a 24-bit field)."""
 MAX_RING = 4
 """Ring slots beyond two let the load DMA run further ahead; more buys nothing."""
 
@@ -174,7 +185,7 @@ def _check_spec(spec: GemmSpec) -> None:
     for name in ("a_offset", "b_offset", "c_offset", "bias_offset"):
         if getattr(spec, name) < 0:
             raise GemmScheduleError(f"'{name}' must not be negative")
-    if not -(1 << 31) <= spec.scale < 1 << 31 or not 0 <= spec.shift <= 63:
+    if not MIN_SCALE <= spec.scale <= MAX_SCALE or not 0 <= spec.shift <= MAX_SHIFT:
         raise GemmScheduleError("'scale' must fit in 32 bits and 'shift' be in 0..63")
 
 
@@ -220,7 +231,6 @@ def _choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool) ->
     m_tiles = math.ceil(spec.m / mt)
     m_outer = kf > 1
     eb, ob = spec.dtype.bytes, spec.out_dtype.bytes
-    latency, bandwidth = config.dma_latency, config.dma_bytes_per_cycle
     tiles = m_tiles * nf
     bias_rows = 4 * nf if spec.bias else 0
     out_tile = 0 if spec.stores_accumulator else mt * ob
@@ -230,13 +240,9 @@ def _choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool) ->
     # The array: each fold streams its rows; weight loads hide behind long streams.
     fold_rows = mt if m_outer else spec.m
     folds = kf * nf * (m_tiles if m_outer else 1)
-    overhead = config.weight_cycles + r + c - 2
-    if config.double_buffer_weights:
-        array = folds * max(fold_rows, (fold_rows + overhead) / 2)
-    else:
-        array = folds * (fold_rows + overhead)
+    array = ws_array_cycles(config, folds, fold_rows)
     tile_compute = array / tiles
-    store_tile = latency + mt * c * ob / bandwidth
+    store_tile = dma_cycles(config, 1, mt * c * ob)
     stores = tiles * store_tile
     exposed_epilogue = 0.0
     if _acc_slots(spec, config, mt, double_buffer) == 1 and tiles > 1:
@@ -257,7 +263,7 @@ def _choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool) ->
 
     result: list[_Choice] = []
     for a_buffer, a_slots, a_passes, a_loads in a_options:
-        a_cycles = a_loads * latency + a_passes * a_bytes / bandwidth
+        a_cycles = dma_cycles(config, a_loads, a_passes * a_bytes)
         a_single = a_buffer == "stream" and a_slots == 1 and a_loads > 1
         for kc in chunks:
             per_pass = nf * math.ceil(kf / kc)
@@ -268,7 +274,7 @@ def _choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool) ->
             b_options += [("stream", slots, passes) for slots in range(ring, 0, -1)]
             for b_buffer, b_slots, b_passes in b_options:
                 b_loads = per_pass * b_passes
-                b_cycles = b_loads * latency + b_passes * b_bytes / bandwidth
+                b_cycles = dma_cycles(config, b_loads, b_passes * b_bytes)
                 b_single = b_buffer == "stream" and b_slots == 1 and b_loads > 1
                 for out_slots in out_options:
                     rows = (
@@ -277,7 +283,7 @@ def _choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool) ->
                     if rows > config.scratchpad_rows:
                         continue
                     out_single = out_slots == 1 and tiles > 1 and out_tile > 0
-                    cost = max(array, a_cycles + b_cycles, stores) + exposed_epilogue
+                    cost = overlapped(array, a_cycles + b_cycles, stores) + exposed_epilogue
                     cost += (a_cycles if a_single else 0) + (b_cycles if b_single else 0)
                     if out_single:
                         cost += tiles * max(0.0, store_tile - tile_compute)
@@ -335,7 +341,7 @@ def _plan_ws(spec: GemmSpec, config: MxuConfig, double_buffer: bool) -> GemmPlan
     kf, nf = math.ceil(spec.k / r), math.ceil(spec.n / config.cols)
     first = mt = _first_m_tile(spec, config)
     # Below this many rows a fold cannot hide the next weight load: no point going lower.
-    hides = config.weight_cycles + r + config.cols - 2
+    hides = weight_overhead(config)
     chosen: tuple[int, _Choice] | None = None
     while True:
         options = _choices(spec, config, mt, double_buffer)
@@ -441,17 +447,17 @@ def _os_choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool)
     search stops at the first count that fits with every buffer doubled: more
     chunks only add fills and drains and DMA transfers.
     """
-    r, c, width = config.rows, config.cols, config.width
-    m_tiles, nf = math.ceil(spec.m / mt), math.ceil(spec.n / c)
+    m_tiles, nf = math.ceil(spec.m / mt), math.ceil(spec.n / config.cols)
     tiles = m_tiles * nf
     eb, ob = spec.dtype.bytes, spec.out_dtype.bytes
-    latency, bandwidth = config.dma_latency, config.dma_bytes_per_cycle
     bias_rows = 4 * nf if spec.bias else 0
     out_tile = 0 if spec.stores_accumulator else mt * ob
     out_options = [2, 1] if tiles > 1 and out_tile and double_buffer else [1 if out_tile else 0]
     ring = (2, 1) if double_buffer else (1,)
-    stores = tiles * latency + spec.m * spec.n * ob / bandwidth
-    c_loads = tiles * latency + spec.m * spec.n * 4 / bandwidth if spec.accumulate else 0.0
+    stores = dma_cycles(config, tiles, spec.m * spec.n * ob)
+    c_loads = 0.0
+    if spec.accumulate:
+        c_loads = dma_cycles(config, tiles, spec.m * spec.n * ACC_ELEMENT_BYTES)
     exposed_epilogue = 0.0
     if _acc_slots(spec, config, mt, double_buffer) == 1 and tiles > 1:
         exposed_epilogue = stores + (tiles * mt if out_tile else 0)
@@ -460,11 +466,12 @@ def _os_choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool)
     for steps in _k_steps(spec.k):
         depth = math.ceil(spec.k / steps)
         chunk_rows = depth * eb
-        array = tiles * (spec.k + steps * (r + c - 2))
+        array = os_array_cycles(config, tiles, spec.k, steps)
         # A-transposed comes in blocks of at most `width` columns, one DMA transfer each.
-        a_pass = m_tiles * steps * math.ceil(depth / width) * latency
-        a_pass += spec.m * spec.k * eb / bandwidth
-        b_pass = nf * steps * latency + spec.k * spec.n * eb / bandwidth
+        a_pass = dma_cycles(
+            config, m_tiles * steps * transposed_blocks(config, depth), spec.m * spec.k * eb
+        )
+        b_pass = dma_cycles(config, nf * steps, spec.k * spec.n * eb)
         a_held, b_walked = _os_operands(m_tiles, nf, steps, ring)
         b_held, a_walked = _os_operands(nf, m_tiles, steps, ring)
         orders = [("m, n", a_held, b_walked), ("n, m", a_walked, b_held)]
@@ -483,7 +490,7 @@ def _os_choices(spec: GemmSpec, config: MxuConfig, mt: int, double_buffer: bool)
                     if rows > config.scratchpad_rows:
                         continue
                     out_single = out_slots == 1 and tiles > 1 and out_tile > 0
-                    cost = max(array, loads, stores) + exposed
+                    cost = overlapped(array, loads, stores) + exposed
                     if out_single:
                         cost += max(0.0, stores - array)
                     buffered = not (a.single or b.single or out_single)

@@ -75,8 +75,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.array import replay
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import (
     Activate,
     Config,
     Deps,
@@ -524,37 +525,11 @@ class _Builder:
 
     def array_times(self) -> dict[int, tuple[int, int]]:
         """Start and end of every loadw, matmul and matmul_os in the array's own schedule."""
-        config = self.config
-        drain = config.rows + config.cols - 2
-        times: dict[int, tuple[int, int]] = {}
-        issue = weight_free = array_next = ready = all_done = 0
-        buffer_free = [0, 0]
-        loads = buffer = 0
-        for op in self.stream:
-            ins = op.ins
-            if isinstance(ins, LoadWeights):
-                if config.double_buffer_weights:
-                    buffer = loads % 2
-                    start = max(issue, weight_free, buffer_free[buffer])
-                else:
-                    start = max(issue, weight_free, all_done)
-                loads += 1
-                end = weight_free = ready = start + config.weight_cycles
-            elif isinstance(ins, Matmul):
-                start = max(issue, array_next, ready)
-                end = start + ins.rows + drain
-                array_next = start + ins.rows
-                buffer_free[buffer] = max(buffer_free[buffer], end)
-                all_done = max(all_done, end)
-            elif isinstance(ins, MatmulOS):
-                # It holds the whole array: after every earlier product, before any later one.
-                start = max(issue, array_next, all_done)
-                end = array_next = all_done = start + ins.depth + drain
-            else:
-                continue
-            issue = start
-            times[id(op)] = (start, end)
-        return times
+        stream = self.stream
+        return {
+            id(stream[index]): (start, end)
+            for index, start, end in replay((op.ins for op in stream), self.config)
+        }
 
     def place_epilogue(self) -> None:
         """Insert each tile's `activate` and `store` where the array has reached its start."""

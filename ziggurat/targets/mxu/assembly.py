@@ -23,7 +23,7 @@ from importlib import resources
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ziggurat.hardware.mxu_isa import BY_MNEMONIC, Deps, Instruction
+from ziggurat.hardware.mxu.isa import BY_MNEMONIC, Deps, Instruction
 from ziggurat.targets.mxu.encoding import FieldSpec, Layout, layout_of
 from ziggurat.targets.mxu.errors import MxuFormatError
 

@@ -7,7 +7,7 @@ value and booleans as 0/1. Every bit above the last field is reserved and must
 be zero, so that a decoder can tell a corrupted word from an instruction (and
 later revisions can add fields without changing old programs' meaning).
 
-The layout is derived from `ziggurat.hardware.mxu_isa`, so the ISA module stays
+The layout is derived from `ziggurat.hardware.mxu.isa`, so the ISA module stays
 the single description of the instruction set; docs/mxu.md tabulates it.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.isa import (
     BY_OPCODE,
     ENUM_FIELDS,
     INSTRUCTION_BITS,

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import ml_dtypes
 import numpy as np
 
-from ziggurat.hardware.mxu_config import ACC_ELEMENT_BYTES, MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.config import ACC_ELEMENT_BYTES, MxuConfig
+from ziggurat.hardware.mxu.isa import (
     Activate,
     Config,
     DType,

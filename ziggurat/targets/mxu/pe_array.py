@@ -68,7 +68,7 @@ from dataclasses import dataclass
 import ml_dtypes
 import numpy as np
 
-from ziggurat.hardware.mxu_isa import DType
+from ziggurat.hardware.mxu.isa import DType
 
 _BY_NAME: dict[str, DType] = {d.mnemonic: d for d in DType}
 

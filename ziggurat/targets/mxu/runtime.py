@@ -23,8 +23,8 @@ from xdsl.ir import Operation, SSAValue
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.device import LaunchOp
 from ziggurat.dialects.mxu import InstructionOp, config_of, memref_bytes
-from ziggurat.hardware import mxu_isa as isa
-from ziggurat.hardware.mxu_config import MxuConfig
+from ziggurat.hardware.mxu import isa
+from ziggurat.hardware.mxu.config import MxuConfig
 
 if TYPE_CHECKING:
     from ziggurat.targets.mxu.simulator import SimReport

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import DType, Halt, Instruction, IsaError, Load, Store
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import DType, Halt, Instruction, IsaError, Load, Store
 from ziggurat.targets.mxu.functional import (
     MachineState,
     SimulationError,

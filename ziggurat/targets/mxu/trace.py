@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import Deps, Instruction, Matmul
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import Deps, Instruction, Matmul
 from ziggurat.targets.mxu.timing import UNITS, unit_of
 
 PROCESS_ID = 1

@@ -19,7 +19,7 @@ from xdsl.utils.target import Target
 
 from ziggurat.diagnostics import CompileError, location_of
 from ziggurat.dialects.mxu import InstructionOp
-from ziggurat.hardware.mxu_config import MxuConfig
+from ziggurat.hardware.mxu.config import MxuConfig
 from ziggurat.targets.mxu.runtime import Kernel, assemble_kernel, describe_layout, mxu_launches
 
 

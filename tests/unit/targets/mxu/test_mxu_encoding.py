@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from mxu_strategies import instructions, programs
 from paths import ROOT
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import (
     INSTRUCTIONS,
     Activate,
     Config,

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_mxu_simulator import ordered_f32_product, os_gemm_program
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import (
     DType,
     Fence,
     Halt,

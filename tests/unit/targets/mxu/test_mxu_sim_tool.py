@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from test_mxu_simulator import gemm_program, os_gemm_program
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import (
     Deps,
     DType,
     Halt,

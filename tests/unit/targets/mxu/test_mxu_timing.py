@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from mxu_strategies import programs
 from test_mxu_simulator import TINY, gemm_program, os_gemm_program, small_array
 
-from ziggurat.hardware.mxu_config import MxuConfig
-from ziggurat.hardware.mxu_isa import (
+from ziggurat.hardware.mxu.config import MxuConfig
+from ziggurat.hardware.mxu.isa import (
     NO_DEPS,
     Activate,
     Config,

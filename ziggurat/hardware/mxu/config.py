@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ziggurat.hardware.mxu.limits import DRAM_ADDR_BITS, MAX_ROWS
+
 ACC_ELEMENT_BYTES = 4
 """Accumulator elements are 32 bits (i32 or f32) whatever the input type."""
 
@@ -134,9 +136,7 @@ class MxuConfig:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-MAX_ROWS = 1 << 20
-"""Row addresses are 20-bit fields in the encoding."""
-MAX_DRAM_MIB = 4096
+MAX_DRAM_MIB = (1 << DRAM_ADDR_BITS) // (1024 * 1024)
 
 PRESETS: dict[str, MxuConfig] = {
     # A small edge accelerator, sized like Gemmini's default.

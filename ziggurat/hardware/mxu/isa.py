@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import ClassVar
 
-from ziggurat.hardware.mxu_config import ACC_ELEMENT_BYTES, MxuConfig
+from ziggurat.hardware.mxu.config import ACC_ELEMENT_BYTES, MxuConfig
+from ziggurat.hardware.mxu.limits import (
+    COUNT_BITS,
+    DRAM_ADDR_BITS,
+    MAX_ROWS_FIELD,
+    PAD_ROWS_BITS,
+    ROW_BITS,
+    SCALE_BITS,
+    SHIFT_BITS,
+    STRIDE_BITS,
+    TILE_BITS,
+)
 
 
 class Opcode(IntEnum):
@@ -159,9 +170,10 @@ def _rows_in(
         )
 
 
-def _cols_in(cols: int, limit: int, what: str) -> None:
-    if not 1 <= cols <= limit:
-        raise IsaError(f"{what} must be between 1 and {limit}, not {cols}")
+def _check_range(value: int, limit: int, what: str) -> None:
+    """Check a row count, depth or column count: between 1 and `limit`."""
+    if not 1 <= value <= limit:
+        raise IsaError(f"{what} must be between 1 and {limit}, not {value}")
 
 
 def physical_rows(memory: Memory, logical_rows: int, dtype: DType) -> int:
@@ -184,12 +196,12 @@ class Load(Instruction):
     MNEMONIC = "load"
     FIELDS = (
         ("memory", 1),
-        ("row", 20),
-        ("dram_addr", 32),
-        ("stride", 24),
-        ("rows", 16),
-        ("cols", 11),
-        ("pad_rows", 12),
+        ("row", ROW_BITS),
+        ("dram_addr", DRAM_ADDR_BITS),
+        ("stride", STRIDE_BITS),
+        ("rows", COUNT_BITS),
+        ("cols", TILE_BITS),
+        ("pad_rows", PAD_ROWS_BITS),
         ("dtype", 2),
         ("transpose", 1),
     )
@@ -211,8 +223,8 @@ class Load(Instruction):
         return (self.cols if self.transpose else self.rows) + self.pad_rows
 
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.rows, config.width if self.transpose else (1 << 16) - 1, "'rows'")
-        _cols_in(self.cols, config.width, "'cols'")
+        _check_range(self.rows, config.width if self.transpose else MAX_ROWS_FIELD, "'rows'")
+        _check_range(self.cols, config.width, "'cols'")
         if self.transpose and self.memory is not Memory.SPAD:
             raise IsaError("the transposer writes the scratchpad only")
         _rows_in(self.memory, self.row, self.rows_written, self.dtype, config, "load")
@@ -226,7 +238,7 @@ class LoadWeights(Instruction):
     OPCODE = Opcode.LOAD_WEIGHTS
     QUEUE = Queue.EXECUTE
     MNEMONIC = "loadw"
-    FIELDS = (("row", 20), ("rows", 11), ("cols", 11), ("dtype", 2))
+    FIELDS = (("row", ROW_BITS), ("rows", TILE_BITS), ("cols", TILE_BITS), ("dtype", 2))
 
     row: int
     rows: int
@@ -235,8 +247,8 @@ class LoadWeights(Instruction):
     deps: Deps = field(default=NO_DEPS)
 
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.rows, config.rows, "'rows' (the tile's K)")
-        _cols_in(self.cols, config.cols, "'cols' (the tile's N)")
+        _check_range(self.rows, config.rows, "'rows' (the tile's K)")
+        _check_range(self.cols, config.cols, "'cols' (the tile's N)")
         if self.dtype is DType.I32:
             raise IsaError("weights are i8, bf16 or f32, not i32")
         _rows_in(Memory.SPAD, self.row, self.rows, self.dtype, config, "weight")
@@ -253,7 +265,13 @@ class Matmul(Instruction):
     OPCODE = Opcode.MATMUL
     QUEUE = Queue.EXECUTE
     MNEMONIC = "matmul"
-    FIELDS = (("row", 20), ("rows", 16), ("acc_row", 20), ("accumulate", 1), ("dtype", 2))
+    FIELDS = (
+        ("row", ROW_BITS),
+        ("rows", COUNT_BITS),
+        ("acc_row", ROW_BITS),
+        ("accumulate", 1),
+        ("dtype", 2),
+    )
 
     row: int
     rows: int
@@ -263,7 +281,7 @@ class Matmul(Instruction):
     deps: Deps = field(default=NO_DEPS)
 
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.rows, (1 << 16) - 1, "'rows'")
+        _check_range(self.rows, MAX_ROWS_FIELD, "'rows'")
         if self.dtype is DType.I32:
             raise IsaError("the array multiplies i8, bf16 or f32, not i32")
         _rows_in(Memory.SPAD, self.row, self.rows, self.dtype, config, "input")
@@ -289,12 +307,12 @@ class MatmulOS(Instruction):
     QUEUE = Queue.EXECUTE
     MNEMONIC = "matmul_os"
     FIELDS = (
-        ("a_row", 20),
-        ("b_row", 20),
-        ("depth", 16),
-        ("rows", 11),
-        ("cols", 11),
-        ("acc_row", 20),
+        ("a_row", ROW_BITS),
+        ("b_row", ROW_BITS),
+        ("depth", COUNT_BITS),
+        ("rows", TILE_BITS),
+        ("cols", TILE_BITS),
+        ("acc_row", ROW_BITS),
         ("accumulate", 1),
         ("dtype", 2),
     )
@@ -314,9 +332,9 @@ class MatmulOS(Instruction):
         return DType.F32 if self.dtype.is_float else DType.I32
 
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.depth, (1 << 16) - 1, "'depth'")
-        _cols_in(self.rows, config.rows, "'rows' (the tile's M)")
-        _cols_in(self.cols, config.cols, "'cols' (the tile's N)")
+        _check_range(self.depth, MAX_ROWS_FIELD, "'depth'")
+        _check_range(self.rows, config.rows, "'rows' (the tile's M)")
+        _check_range(self.cols, config.cols, "'cols' (the tile's N)")
         if self.dtype is DType.I32:
             raise IsaError("the array multiplies i8, bf16 or f32, not i32")
         _rows_in(Memory.SPAD, self.a_row, self.depth, self.dtype, config, "A")
@@ -338,13 +356,13 @@ class Activate(Instruction):
     QUEUE = Queue.EXECUTE
     MNEMONIC = "activate"
     FIELDS = (
-        ("acc_row", 20),
-        ("rows", 16),
-        ("row", 20),
-        ("cols", 11),
+        ("acc_row", ROW_BITS),
+        ("rows", COUNT_BITS),
+        ("row", ROW_BITS),
+        ("cols", TILE_BITS),
         ("func", 2),
         ("has_bias", 1),
-        ("bias_row", 20),
+        ("bias_row", ROW_BITS),
         ("dtype", 2),
     )
 
@@ -363,8 +381,8 @@ class Activate(Instruction):
         return DType.F32 if self.dtype.is_float else DType.I32
 
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.rows, (1 << 16) - 1, "'rows'")
-        _cols_in(self.cols, config.cols, "'cols'")
+        _check_range(self.rows, MAX_ROWS_FIELD, "'rows'")
+        _check_range(self.cols, config.cols, "'cols'")
         _rows_in(Memory.ACC, self.acc_row, self.rows, self.acc_dtype, config, "accumulator")
         _rows_in(Memory.SPAD, self.row, self.rows, self.dtype, config, "result")
         if self.has_bias:
@@ -382,11 +400,11 @@ class Store(Instruction):
     MNEMONIC = "store"
     FIELDS = (
         ("memory", 1),
-        ("row", 20),
-        ("dram_addr", 32),
-        ("stride", 24),
-        ("rows", 16),
-        ("cols", 11),
+        ("row", ROW_BITS),
+        ("dram_addr", DRAM_ADDR_BITS),
+        ("stride", STRIDE_BITS),
+        ("rows", COUNT_BITS),
+        ("cols", TILE_BITS),
         ("dtype", 2),
     )
 
@@ -400,8 +418,8 @@ class Store(Instruction):
     deps: Deps = field(default=NO_DEPS)
 
     def _check(self, config: MxuConfig) -> None:
-        _cols_in(self.rows, (1 << 16) - 1, "'rows'")
-        _cols_in(self.cols, config.width, "'cols'")
+        _check_range(self.rows, MAX_ROWS_FIELD, "'rows'")
+        _check_range(self.cols, config.width, "'cols'")
         _rows_in(self.memory, self.row, self.rows, self.dtype, config, "store")
         _dram_in(self.dram_addr, self.stride, self.rows, self.cols, self.dtype, config)
 
@@ -413,7 +431,7 @@ class Config(Instruction):
     OPCODE = Opcode.CONFIG
     QUEUE = Queue.EXECUTE
     MNEMONIC = "config"
-    FIELDS = (("scale", 32), ("shift", 6))
+    FIELDS = (("scale", SCALE_BITS), ("shift", SHIFT_BITS))
     SIGNED = frozenset({"scale"})
 
     scale: int = 1
