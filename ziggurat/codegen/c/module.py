@@ -93,7 +93,8 @@ def emit_global(op: GlobalOp, names: NameTable) -> tuple[str, str, View]:
     const = "const " if isinstance(op.constant, UnitAttr) else ""
     declaration = f"static {const}{t} {name}[{max(count, 1)}]"
     if isinstance(initial, DenseIntOrFPElementsAttr):
-        values = list(initial.get_values())
+        # c_type refused complex elements above, so no value is a (real, imag) pair.
+        values = [v for v in initial.get_values() if not isinstance(v, tuple)]
         if len(values) == 1 and count != 1:
             values = values * count
         literals = [number_literal(v, type_.element_type) for v in values]
