@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType, ModuleOp, UnitAttr
 from xdsl.dialects.func import FuncOp
+from xdsl.dialects.memref import GlobalOp
 from xdsl.ir import Attribute, Operation
 
 from ziggurat.codegen.c import abi
@@ -48,8 +50,37 @@ def functions_of(module: ModuleOp, module_ops: tuple[str, ...] = ()) -> list[Fun
     return functions
 
 
-def emit_global(op: Operation, names: NameTable) -> tuple[str, View]:
-    type_ = memref_type(op.type, op)  # pyright: ignore
+@dataclass
+class ModuleGlobals:
+    """The module's `memref.global`s as printed, kept as facts rather than re-read from text.
+
+    Functions look a global up by symbol (`views`) and must not shadow its C name
+    (`c_names`); the module prints `texts`, the definitions, in module order.
+    """
+
+    views: dict[str, View] = field(default_factory=dict)
+    """The view of each global, by symbol name."""
+    c_names: set[str] = field(default_factory=set)
+    """The C names the definitions declare."""
+    texts: list[str] = field(default_factory=list)
+    """The C definitions, in module order."""
+
+
+def emit_globals(module: ModuleOp, names: NameTable) -> ModuleGlobals:
+    """Print every `memref.global` of `module`, naming each in the file scope `names`."""
+    globals_ = ModuleGlobals()
+    for op in module.ops:
+        if isinstance(op, GlobalOp):
+            name, text, view = emit_global(op, names)
+            globals_.views[op.sym_name.data] = view
+            globals_.c_names.add(name)
+            globals_.texts.append(text)
+    return globals_
+
+
+def emit_global(op: GlobalOp, names: NameTable) -> tuple[str, str, View]:
+    """The C name, definition and view of one `memref.global`."""
+    type_ = memref_type(op.type, op)
     t = c_type(type_.element_type, op)
     shape = type_.get_shape()
     if any(s < 0 for s in shape):
@@ -57,12 +88,13 @@ def emit_global(op: Operation, names: NameTable) -> tuple[str, View]:
     count = 1
     for s in shape:
         count *= s
-    name = names.fresh(f"g_{op.sym_name.data}")  # pyright: ignore
-    initial = op.initial_value  # pyright: ignore
-    const = "const " if isinstance(op.constant, UnitAttr) else ""  # pyright: ignore
+    name = names.fresh(f"g_{op.sym_name.data}")
+    initial = op.initial_value
+    const = "const " if isinstance(op.constant, UnitAttr) else ""
     declaration = f"static {const}{t} {name}[{max(count, 1)}]"
     if isinstance(initial, DenseIntOrFPElementsAttr):
-        values = list(initial.get_values())
+        # c_type refused complex elements above, so no value is a (real, imag) pair.
+        values = [v for v in initial.get_values() if not isinstance(v, tuple)]
         if len(values) == 1 and count != 1:
             values = values * count
         literals = [number_literal(v, type_.element_type) for v in values]
@@ -74,28 +106,23 @@ def emit_global(op: Operation, names: NameTable) -> tuple[str, View]:
     if loc is not None:
         text = f"// {loc}\n{text}"
     view = View(f"(({t} *){name})", name, 0, tuple(shape), identity_strides(shape), t)
-    return text, view
-
-
-def global_names(globals_: dict[str, View]) -> set[str]:
-    """The C names of the globals (a local must not shadow them)."""
-    return {v.data.split("(")[-1].split(" ")[-1].rstrip(")") for v in globals_.values()}
+    return name, text, view
 
 
 def emit_function(
     func: FuncOp,
     handlers: dict[str, Handler],
     helpers: set[str],
-    globals_: dict[str, View],
+    globals_: ModuleGlobals,
     functions: dict[str, Operation],
     prototype: str | None = None,
 ) -> str:
     """The C definition of `func` (`prototype` replaces the ABI's one, e.g. `extern "C"`)."""
-    em = FunctionEmitter(handlers, helpers, globals_, functions)
+    em = FunctionEmitter(handlers, helpers, globals_.views, functions)
     params = abi.parameters(func)
     for p in params:
         em.names.used.add(p.name)
-    em.names.used.update(global_names(globals_))
+    em.names.used.update(globals_.c_names)
     em.results = [p.name for p in params if p.is_result]
     arg_params = [p for p in params if not p.is_result]
     for arg, p in zip(func.body.block.args, arg_params, strict=True):

@@ -14,12 +14,10 @@ from ziggurat.codegen.c.module import (
     C_FAMILY_HANDLERS,
     descriptor_structs,
     emit_function,
-    emit_global,
+    emit_globals,
     functions_of,
-    global_names,
 )
 from ziggurat.codegen.c.names import NameTable
-from ziggurat.codegen.c.views import View
 from ziggurat.dialects.cpu_kernel import MicrokernelOp
 from ziggurat.targets.c.cpu_emit import HANDLERS as CPU
 from ziggurat.targets.c.cpu_emit import check_kernel_name, emit_microkernel, microkernel_prototype
@@ -37,13 +35,7 @@ def emit_module(module: ModuleOp) -> str:
     """The C file of `module`."""
     functions = functions_of(module, MODULE_OPS)
     names = NameTable({abi.c_function_name(f) for f in functions})
-    globals_: dict[str, View] = {}
-    global_texts = []
-    for op in module.ops:
-        if op.name == "memref.global":
-            text, view = emit_global(op, names)
-            globals_[op.sym_name.data] = view  # pyright: ignore
-            global_texts.append(text)
+    globals_ = emit_globals(module, names)
     by_name: dict[str, Operation] = {f.sym_name.data: f for f in functions}
     helpers: set[str] = set()
     kernels = [op for op in module.ops if isinstance(op, MicrokernelOp)]
@@ -52,9 +44,9 @@ def emit_module(module: ModuleOp) -> str:
         check_kernel_name(kernel, taken)
 
     def kernel_emitter() -> FunctionEmitter:
-        em = FunctionEmitter(HANDLERS, helpers, globals_, by_name)
+        em = FunctionEmitter(HANDLERS, helpers, globals_.views, by_name)
         em.names.used.update(taken)
-        em.names.used.update(global_names(globals_))
+        em.names.used.update(globals_.c_names)
         return em
 
     kernel_texts = [emit_microkernel(k, kernel_emitter) for k in kernels if not k.is_declaration]
@@ -67,7 +59,7 @@ def emit_module(module: ModuleOp) -> str:
     ]
     if helpers:
         parts.append("\n\n".join(helper_text(h) for h in ordered(helpers)))
-    parts += global_texts
+    parts += globals_.texts
     if kernels:
         parts.append("\n".join(microkernel_prototype(k) + ";" for k in kernels))
     parts += kernel_texts

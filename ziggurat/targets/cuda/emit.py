@@ -26,9 +26,8 @@ from ziggurat.codegen.c.module import (
     C_FAMILY_HANDLERS,
     descriptor_structs,
     emit_function,
-    emit_global,
+    emit_globals,
     functions_of,
-    global_names,
 )
 from ziggurat.codegen.c.names import NameTable
 from ziggurat.codegen.c.scf_emit import emit_for
@@ -455,14 +454,8 @@ def _emit_module(module: ModuleOp) -> str:
             if op.name.startswith("cuda.") and op.name != "cuda.launch":
                 raise _error(f"'{op.name}' outside a kernel", op)
     names = NameTable({abi.c_function_name(f) for f in functions} | set(kernel_index))
-    globals_: dict[str, View] = {}
-    global_texts = []
-    for op in module.ops:
-        if op.name == "memref.global":
-            text, view = emit_global(op, names)
-            globals_[op.sym_name.data] = view  # pyright: ignore
-            global_texts.append(text)
-    taken = set(names.used) | global_names(globals_)
+    globals_ = emit_globals(module, names)
+    taken = set(names.used) | globals_.c_names
     helpers: set[str] = set()
     device_helpers: set[str] = set()
     kernel_texts = [_emit_kernel(k, device_helpers, taken) for k in kernels]
@@ -492,7 +485,7 @@ def _emit_module(module: ModuleOp) -> str:
         descriptor_structs(module, functions),
         FREE,
         "\n\n".join(helper_texts),
-        *global_texts,
+        *globals_.texts,
         *kernel_texts,
         "\n".join(abi.prototype(f) + ";" for f in functions if not _is_public(f)),
         *bodies,

@@ -120,3 +120,22 @@ def test_views_globals_and_returned_arguments_are_copies() -> None:
     results = compile_module(module)([a.copy()])
     results[1][0] = -1.0
     assert results[1].base is not None and not np.shares_memory(results[1], a)
+
+
+def test_local_named_like_a_global_does_not_shadow_it() -> None:
+    # The global prints as `g_w`; a value named `%g_w` must get another C name,
+    # or the load below would read through the local instead of the global.
+    module = parse(
+        """
+        memref.global "private" constant @w : memref<2xf32> = dense<[1.0, 2.0]>
+        func.func @f(%x: f32) -> f32 {
+          %g_w = arith.addf %x, %x : f32
+          %m = memref.get_global @w : memref<2xf32>
+          %c1 = arith.constant 1 : index
+          %v = memref.load %m[%c1] : memref<2xf32>
+          %r = arith.addf %g_w, %v : f32
+          return %r : f32
+        }
+        """
+    )
+    _check(module)
