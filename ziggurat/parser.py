@@ -21,6 +21,7 @@ import dataclasses
 import difflib
 import re
 from bisect import bisect_right
+from typing import TypeGuard
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
@@ -78,7 +79,12 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def _describe(span: Span) -> str:
+def _is_text(span: Span[str] | Span[bytes]) -> TypeGuard[Span[str]]:
+    """Whether `span` is in text (what this parser reads) rather than bytes."""
+    return isinstance(span.input.content, str)
+
+
+def _describe(span: Span[str] | Span[bytes]) -> str:
     """How a token is named in a message: quoted, shortened, or 'end of file'."""
     if span.start >= len(span.input):
         return "end of file"
@@ -330,8 +336,8 @@ def explain(error: ParseError) -> ParseError:
     last line with code on it, which is where something is missing.
     """
     span = error.span
+    assert _is_text(span)
     content = span.input.content
-    assert isinstance(content, str)
     message = error.msg
     if isinstance(error, MultipleSpansParseError) and message.startswith(
         "region ends with missing block"

@@ -32,7 +32,7 @@ from ziggurat.universe import Registry
 _DEBUG_NOTE = "rerun with --debug to see the Python traceback"
 
 
-def _span_location(span: Span, line_offset: int = 0) -> Where:
+def _span_location(span: Span[str] | Span[bytes], line_offset: int = 0) -> Where:
     loc = span.get_location()
     return loc.file, loc.line + line_offset, loc.col
 

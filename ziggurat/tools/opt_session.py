@@ -103,14 +103,13 @@ class OptSession:
         verify_module(module)
         gc.freeze()
         self.timings.append(("Parser", time.perf_counter() - start))
-        dump: Callable[[ModulePass, ModuleOp], None] | None = None
-        if self.args.print_ir_after_all:
 
-            def dump(pass_: ModulePass, module: ModuleOp) -> None:
-                sys.stderr.write(f"// -----// IR Dump After {pass_.name} //----- //\n")
-                sys.stderr.write(self.print_module(module))
-                sys.stderr.write("\n")
+        def print_after(pass_: ModulePass, module: ModuleOp) -> None:
+            sys.stderr.write(f"// -----// IR Dump After {pass_.name} //----- //\n")
+            sys.stderr.write(self.print_module(module))
+            sys.stderr.write("\n")
 
+        dump = print_after if self.args.print_ir_after_all else None
         self.pipeline.run(self.ctx, module, dump, self.timings, self.args.debug)
         start = time.perf_counter()
         output = self.print_module(module)

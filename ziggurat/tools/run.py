@@ -196,11 +196,18 @@ class _Session:
             inputs = self._guard(lambda: random_inputs(self.module, self.entry, self.args.seed))
         prepared = self._guard(lambda: self.executor.prepare(self.module, self.entry))
         timings: list[float] = []
-        for _ in range(self.args.repeat):
+
+        def timed_run():
             run_args = [a.copy() for a in inputs]
             start = time.perf_counter()
-            results = self._guard(lambda: prepared(run_args))  # noqa: B023
+            results = self._guard(lambda: prepared(run_args))
             timings.append(time.perf_counter() - start)
+            return results, run_args
+
+        # --repeat is at least 1 (checked with the arguments): the last run's are kept.
+        results, run_args = timed_run()
+        for _ in range(self.args.repeat - 1):
+            results, run_args = timed_run()
         outputs = self._outputs(types, results, run_args)
         check = self._check(types, inputs, outputs) if self.args.check else None
         if self.args.output is not None:
@@ -410,7 +417,8 @@ def _write_npz(path: str, arrays: dict[str, np.ndarray]) -> None:
     from ziggurat.tools.driver import atomic_output
 
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    # The names are result<i> and arg<i>, so none is taken for savez's own keyword.
+    np.savez(buffer, allow_pickle=True, **arrays)
     with atomic_output(path, binary=True) as write:
         write(buffer.getvalue().decode("latin-1"))
 

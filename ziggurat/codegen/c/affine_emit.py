@@ -68,7 +68,7 @@ def map_results(em: FunctionEmitter, affine_map: AffineMap, operands: Sequence[S
 def fold_extremum(em: FunctionEmitter, exprs: Sequence[Expr], helper: str) -> Expr:
     """max (or min) of several bounds: a nest of `zg_max` calls, folded where constant."""
     constants = [e for e in exprs if isinstance(e, int)]
-    others = [e for e in exprs if not isinstance(e, int)]
+    others: list[Expr] = [e for e in exprs if not isinstance(e, int)]
     if constants:
         others.append((max if helper == "max" else min)(constants))
     result: Expr = others[0]

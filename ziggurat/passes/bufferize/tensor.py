@@ -227,6 +227,11 @@ def pad(b: Bufferizer, op: tensor.PadOp) -> None:
     _fill(b, value, buffer, op)
     low = op.static_low.get_values()
     rank = len(low)
+    strides = type_.get_strides()
+    offset = 0
+    for lo, s in zip(low, strides or [], strict=True):
+        assert s is not None, "a static buffer has static strides"
+        offset += lo * s
     window = memref.SubviewOp.get(
         buffer,
         list(low),
@@ -235,10 +240,7 @@ def pad(b: Bufferizer, op: tensor.PadOp) -> None:
         MemRefType(
             type_.element_type,
             source_type.get_shape(),
-            StridedLayoutAttr(
-                type_.get_strides() or [None] * rank,
-                sum(lo * s for lo, s in zip(low, type_.get_strides() or [], strict=True)),
-            ),
+            StridedLayoutAttr(strides or [None] * rank, offset),
         ),
     )
     b.insert(window, op)

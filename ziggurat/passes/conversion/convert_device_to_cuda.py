@@ -174,18 +174,20 @@ class _Outliner:
         constants = [v for v in used if isinstance(v.owner, arith.ConstantOp)]
         free = [v for v in used if v not in constants]
         kernel_block = Block(arg_types=[v.type for v in free])
-        mapping = dict(zip(free, kernel_block.args, strict=True))
+        mapping: dict[SSAValue, SSAValue] = dict(zip(free, kernel_block.args, strict=True))
         for arg, value in zip(kernel_block.args, free, strict=True):
             arg.name_hint = value.name_hint
         for value in constants:
-            clone = value.owner.clone()  # pyright: ignore[reportAttributeAccessIssue]
+            owner = value.owner
+            assert isinstance(owner, arith.ConstantOp)
+            clone = owner.clone()
             kernel_block.add_op(clone)
             mapping[value] = clone.results[0]
         name = self.kernel_name()
         body_block = self._distribute(kernel_block, blocks, "block", mapping)
         for op in body_ops:
             op.detach()
-            if op is threads:
+            if threads is not None and op is threads:
                 self._threads(body_block, threads, mapping)
             else:
                 _add(body_block, op)
@@ -268,7 +270,8 @@ def _sequential_loops(parallel: device.ParallelOp) -> None:
     for k, iv in enumerate(parallel.body.block.args):
         loop_body = Block(arg_types=[IndexType()])
         loop_body.args[0].name_hint = iv.name_hint
-        loop_body.add_op(scf.YieldOp())
+        yield_op = scf.YieldOp()
+        loop_body.add_op(yield_op)
         loop = scf.ForOp(
             parallel.lowerBound[k],
             parallel.upperBound[k],
@@ -278,7 +281,7 @@ def _sequential_loops(parallel: device.ParallelOp) -> None:
         )
         current_parent.insert_op_before(loop, anchor)
         iv.replace_all_uses_with(loop_body.args[0])
-        current_parent, anchor = loop_body, loop_body.last_op
+        current_parent, anchor = loop_body, yield_op
         body = loop_body
     for op in list(parallel.body.block.ops)[:-1]:
         op.detach()

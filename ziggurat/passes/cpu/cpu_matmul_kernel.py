@@ -73,7 +73,7 @@ class Blocking:
     parallel: bool
 
 
-def _for(lower: SSAValue, upper: SSAValue, step: SSAValue, body: Callable[[SSAValue], None]):
+def _for(lower: SSAValue, upper: SSAValue, step: SSAValue, body: Callable[[SSAValue], object]):
     block = Block(arg_types=[IndexType()])
     with ImplicitBuilder(block):
         body(block.args[0])
@@ -215,12 +215,13 @@ def _emit_gemm(
         def write_back(fused: bool) -> None:
             def write_row(i: SSAValue) -> None:
                 def write(j: SSAValue) -> None:
-                    at = [add(row0, i), add(col0, j)]
+                    row, col = add(row0, i), add(col0, j)
+                    at = [row, col]
                     old = memref.LoadOp.get(c, at).res
                     total = ar.add(old, memref.LoadOp.get(acc, [i, j]).res)
                     if fused:
                         assert epilogue is not None
-                        total = epilogue.apply(total, *at)
+                        total = epilogue.apply(total, row, col)
                     memref.StoreOp.get(total, c, at)
 
                 _for(zero_i, cols, one, write)

@@ -105,7 +105,7 @@ def choose_tiling(m: int, n: int, bm: int, bn: int, bk: int, tm: int, tn: int) -
     return GemmTiling(bm, bn, bk, tm, tn)
 
 
-def _for(upper: int | SSAValue, body: Callable[[SSAValue], None], lower: int = 0) -> None:
+def _for(upper: int | SSAValue, body: Callable[[SSAValue], object], lower: int = 0) -> None:
     block = Block(arg_types=[IndexType()])
     with ImplicitBuilder(block):
         body(block.args[0])
@@ -171,7 +171,8 @@ class _Gemm:
         # dp4a reads four consecutive k of a row of A and of a column of B: both tiles
         # keep k innermost, in i8. Otherwise k is the middle index, so a thread's TM
         # (TN) values at one k are consecutive.
-        staged = IntegerType(8) if self.dp4a else acc_t
+        i8 = IntegerType(8)
+        staged = i8 if self.dp4a else acc_t
         a_shape = [2, t.bm, t.bk] if self.dp4a else [2, t.bk, t.bm]
         b_shape = [2, t.bn, t.bk] if self.dp4a else [2, t.bk, t.bn]
         a_tile = cuda.SharedMemoryOp(_space(staged, a_shape, "shared")).memref
@@ -181,7 +182,7 @@ class _Gemm:
         ).memref
         start = self.init if self.init is not None else self.ar.zero()
         _for(t.tm, lambda i: _for(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
-        zero = arith.ConstantOp(IntegerAttr(0, staged)).result if self.dp4a else self.ar.zero()
+        zero = arith.ConstantOp(IntegerAttr(0, i8)).result if self.dp4a else self.ar.zero()
         sizes = (index(self.m), index(self.n), index(self.k))
         k_major = not self.dp4a
 
@@ -398,7 +399,7 @@ class CudaMatmulKernelPass(ModulePass):
         block = Block(arg_types=kernel_types)
         for arg, value in zip(block.args, args, strict=True):
             arg.name_hint = value.name_hint
-        mapping = dict(zip(args, block.args, strict=True))
+        mapping: dict[SSAValue, SSAValue] = dict(zip(args, block.args, strict=True))
         if epilogue is not None:
             sources = tuple(None if s is None else (mapping[s[0]], s[1]) for s in epilogue.sources)
             epilogue = Epilogue(epilogue.generic, sources)
@@ -509,7 +510,7 @@ class _TensorCoreGemm:
         ]
         scratch = cuda.SharedMemoryOp(_space(f32, [t.warps * 16, 16], "shared")).memref
         start = self.init if self.init is not None else arith.ConstantOp(FloatAttr(0.0, f32)).result
-        accs = [cuda.MmaFillOp(start).result for _ in range(4)]
+        accs: list[SSAValue] = [cuda.MmaFillOp(start).result for _ in range(4)]
         threads = t.warps * 32
         tiles = self.k // t.bk
 

@@ -26,6 +26,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IndexType,
     IntegerAttr,
+    IntegerType,
     MemRefType,
     ModuleOp,
     i32,
@@ -61,7 +62,7 @@ class _Reduction:
     """The body op that folds the computed value into the accumulator."""
     value: SSAValue
     """The body value folded in (computed from the inputs alone)."""
-    identity: Attribute
+    identity: FloatAttr[Float32Type] | IntegerAttr[IntegerType]
     extents: tuple[int, ...]
     """Parallel dimension sizes, then the reduction size."""
     inputs: tuple[tuple[SSAValue, tuple[int, ...]], ...]
@@ -114,10 +115,11 @@ def _match(op: GenericOp) -> _Reduction | None:
             continue
         if inner.name.split(".")[0] not in ("arith", "math") or inner.regions:
             return None
+    identity: FloatAttr[Float32Type] | IntegerAttr[IntegerType]
     if isinstance(element, Float32Type):
-        identity: Attribute = FloatAttr(table[combiner.name], element)
+        identity = FloatAttr(_F32_IDENTITY[combiner.name], element)
     else:
-        identity = IntegerAttr(table[combiner.name], i32)
+        identity = IntegerAttr(_I32_IDENTITY[combiner.name], i32)
     inputs = tuple(zip(op.inputs, positions[:-1], strict=True))
     return _Reduction(op, combiner, value, identity, tuple(extents), inputs)
 
@@ -238,7 +240,7 @@ class CudaReductionKernelPass(ModulePass):
         block = Block(arg_types=types)
         for arg, value in zip(block.args, args, strict=True):
             arg.name_hint = value.name_hint
-        mapping = dict(zip(args, block.args, strict=True))
+        mapping: dict[SSAValue, SSAValue] = dict(zip(args, block.args, strict=True))
         with ImplicitBuilder(block):
             for value in constants:
                 mapping[value] = value.owner.clone().results[0]  # pyright: ignore

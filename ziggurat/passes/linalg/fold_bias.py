@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import AffineMapAttr, TensorType
-from xdsl.dialects.linalg.ops import GenericOp, IteratorTypeAttr, YieldOp
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp, YieldOp
 from xdsl.ir import Block, BlockArgument, Operation, OpResult, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -61,7 +62,7 @@ def dominates(value: SSAValue, op: Operation) -> bool:
     return ancestor is not None and definer.is_before_in_block(ancestor)
 
 
-def _bias_add(epilogue: GenericOp, number: int) -> tuple[Operation, int] | None:
+def _bias_add(epilogue: GenericOp, number: int) -> tuple[arith.AddfOp | arith.AddiOp, int] | None:
     """The `arith.add` of input `number` and another input, and that input's number."""
     args = epilogue.body.block.args
     arg = args[number]
@@ -78,7 +79,9 @@ def _bias_add(epilogue: GenericOp, number: int) -> tuple[Operation, int] | None:
     return add, other.index
 
 
-def _biased_init(init: SSAValue, bias: SSAValue, bias_map: AffineMap, add: Operation) -> GenericOp:
+def _biased_init(
+    init: SSAValue, bias: SSAValue, bias_map: AffineMap, add: arith.AddfOp | arith.AddiOp
+) -> GenericOp:
     """`init + bias`, the bias broadcast to the init's shape by `bias_map`."""
     assert isinstance(init.type, TensorType)
     element = init.type.get_element_type()

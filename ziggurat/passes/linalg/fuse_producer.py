@@ -150,7 +150,9 @@ def fuse(producer: GenericOp, consumer: GenericOp) -> GenericOp | None:
             mapping[arg] = block.args[step]
             continue
         number, producer_args, positions = step
-        inlined = {a: block.args[p] for a, p in zip(producer_args, positions, strict=True)}
+        inlined: dict[SSAValue, SSAValue] = {
+            a: block.args[p] for a, p in zip(producer_args, positions, strict=True)
+        }
         yielded = _inline_body(producer, block, inlined)
         mapping[arg] = yielded[number]
     for arg, new in zip(consumer_args[len(plan) :], block.args[len(inputs) :], strict=True):

@@ -134,7 +134,8 @@ def tile_op(view: StructuredView, tile_sizes: Sequence[int]) -> None:
         loop = builder.insert(scf.ForOp(zero, upper, step, carried, Region(body)))
         loops.append(loop)
         builder = Builder(InsertPoint.at_end(body))
-        iv, *carried = body.args
+        iv = body.args[0]
+        carried = list(body.args[1:])
         tiles[d] = LoopTile(iv, _tile_size(builder, iv, sizes[d], ranges[d]))
 
     outputs = carried if on_tensors else list(view.outputs)

@@ -41,7 +41,7 @@ def compiler_command(
     """The compiler and flags to use (arguments, then environment, then defaults)."""
     compiler = shlex.split(cc or os.environ.get("CC") or DEFAULT_CC)
     flags_text = cflags if cflags is not None else os.environ.get("CFLAGS")
-    flags = shlex.split(flags_text) if flags_text is not None else list(DEFAULT_CFLAGS)
+    flags: list[str] = shlex.split(flags_text) if flags_text is not None else list(DEFAULT_CFLAGS)
     if sanitize if sanitize is not None else sanitize_requested():
         flags += SANITIZE_FLAGS
     return [*compiler, *flags, *REQUIRED_FLAGS]

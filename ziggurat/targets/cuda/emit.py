@@ -151,11 +151,11 @@ def _barrier(em: FunctionEmitter, op: Operation) -> None:
 def _shuffle(em: FunctionEmitter, op: Operation) -> None:
     assert isinstance(op, cuda.ShuffleOp)
     call = {
-        "xor": "__shfl_xor_sync",
-        "down": "__shfl_down_sync",
-        "up": "__shfl_up_sync",
-        "idx": "__shfl_sync",
-    }[op.mode.data.value]
+        cuda.ShuffleMode.XOR: "__shfl_xor_sync",
+        cuda.ShuffleMode.DOWN: "__shfl_down_sync",
+        cuda.ShuffleMode.UP: "__shfl_up_sync",
+        cuda.ShuffleMode.IDX: "__shfl_sync",
+    }[op.mode.data]
     offset = f"(int){em.value(op.offset)}"
     em.bind(op.result, f"{call}(0xffffffffu, {em.value(op.value)}, {offset})", op)
 

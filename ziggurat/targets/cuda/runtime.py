@@ -45,7 +45,7 @@ def lower_for_cuda(module: ModuleOp, sm: int | None = None) -> ModuleOp:
     if is_kernel_level(module):
         return module
     lowered = module.clone()
-    CudaPipelinePass(**({"sm": sm} if sm else {})).apply(lowering_context(), lowered)
+    (CudaPipelinePass(sm=sm) if sm else CudaPipelinePass()).apply(lowering_context(), lowered)
     lowered.verify()
     return lowered
 

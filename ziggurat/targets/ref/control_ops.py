@@ -33,10 +33,9 @@ def _iterate(interp, env, op: Operation, vals: list, inits: list) -> list:
     current = inits
     spaces = [range(*r) for r in ranges]
     points = spaces[0] if len(spaces) == 1 else itertools.product(*spaces)
-    single = len(spaces) == 1
     iv0, make0 = ivs[0], make[0]
     for point in points:
-        if single:
+        if isinstance(point, int):
             env[iv0] = make0(point)
         else:
             for iv, m, i in zip(ivs, make, point, strict=True):
@@ -107,6 +106,7 @@ def _scf_parallel(interp, env, op, vals):
         return []
     body = loop_body(op)
     reduce_op = body.last_op
+    assert reduce_op is not None, "a verified scf.parallel body ends in scf.reduce"
     ranges = loop_ranges(op, vals[: 3 * n])
     acc = list(inits)
     for point in itertools.product(*[range(*r) for r in ranges]):
@@ -155,7 +155,7 @@ def _execute_region(interp, env, op, vals):
     return interp.run_region(op.regions[0], env)
 
 
-def _index(value) -> np.int64:
+def _index(value) -> np.ndarray | np.int64:
     return value if isinstance(value, np.ndarray) else np.int64(value)
 
 

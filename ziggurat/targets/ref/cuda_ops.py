@@ -338,7 +338,8 @@ class Threads:
         for handler, op, operands, results in steps:
             out = handler(self, env, op, [env[v] for v in operands])
             if results:
-                for r, v in zip(results, out, strict=True):  # pyright: ignore[reportArgumentType]
+                assert out is not None, op.name
+                for r, v in zip(results, out, strict=True):
                     env[r] = v
         if terminator is None:
             return []
@@ -900,8 +901,11 @@ def _handler_for(op: Operation) -> KernelHandler:
 # The launch ----------------------------------------------------------------------------
 
 
-def _sizes(op: Operation, what: str, values: Sequence, limits: Sequence[int]) -> tuple[int, ...]:
-    sizes = tuple(int(v) for v in values)
+def _sizes(
+    op: Operation, what: str, values: Sequence, limits: Sequence[int]
+) -> tuple[int, int, int]:
+    x, y, z = values
+    sizes = (int(x), int(y), int(z))
     for axis, size, limit in zip("xyz", sizes, limits, strict=True):
         if not 0 < size <= limit:
             raise CompileError(

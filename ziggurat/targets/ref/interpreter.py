@@ -123,6 +123,7 @@ class Interpreter:
         for handler, op, operands, results in steps:
             out = handler(self, env, op, [env[v] for v in operands])
             if results:
+                assert out is not None, op.name
                 for r, v in zip(results, out, strict=True):
                     env[r] = v
         if terminator is None:
@@ -133,6 +134,7 @@ class Interpreter:
         """Run some ops of a block (not its terminator), in the order given."""
         for op in ops:
             out = handler_for(op)(self, env, op, [env[v] for v in op.operands])
+            assert out is not None, op.name
             for r, v in zip(op.results, out, strict=True):
                 env[r] = v
 

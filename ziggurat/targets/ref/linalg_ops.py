@@ -393,7 +393,9 @@ def _combine_into(interp, env, op, s, arrays, box, reduction: Reduction, k: int,
     view = operand_view(op, s.num_inputs + k, out, s.maps[s.num_inputs + k], box, True)
     operands = [view, part] if reduction.out_position == 0 else [part, view]
     combine = reduction.combine
-    (new,) = ARITH[combine.name](interp, env, combine, operands)
+    results = ARITH[combine.name](interp, env, combine, operands)
+    assert results is not None, combine.name
+    (new,) = results
     view[...] = np.broadcast_to(np.asarray(new).astype(out.dtype), view.shape)
 
 

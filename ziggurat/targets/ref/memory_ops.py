@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from xdsl.dialects import memref, tensor
 from xdsl.dialects.builtin import DYNAMIC_INDEX
 from xdsl.ir import Operation
 
@@ -123,18 +124,16 @@ def static_or_dynamic(static: Sequence[int], dynamic: Sequence) -> list[int]:
     return [int(next(values)) if s == DYNAMIC_INDEX else s for s in static]
 
 
-def slice_spec(op: Operation, vals: Sequence, source_shape: tuple[int, ...]) -> tuple:
+def slice_spec(
+    op: memref.SubviewOp | tensor.ExtractSliceOp | tensor.InsertSliceOp,
+    vals: Sequence,
+    source_shape: tuple[int, ...],
+) -> tuple:
     """Offsets, sizes and strides of a subview/extract_slice/insert_slice, checked."""
-    n_off, n_size = len(op.offsets), len(op.sizes)  # pyright: ignore
-    offsets = static_or_dynamic(op.static_offsets.get_values(), vals[:n_off])  # pyright: ignore
-    sizes = static_or_dynamic(
-        op.static_sizes.get_values(),
-        vals[n_off : n_off + n_size],  # pyright: ignore
-    )
-    strides = static_or_dynamic(
-        op.static_strides.get_values(),
-        vals[n_off + n_size :],  # pyright: ignore
-    )
+    n_off, n_size = len(op.offsets), len(op.sizes)
+    offsets = static_or_dynamic(op.static_offsets.get_values(), vals[:n_off])
+    sizes = static_or_dynamic(op.static_sizes.get_values(), vals[n_off : n_off + n_size])
+    strides = static_or_dynamic(op.static_strides.get_values(), vals[n_off + n_size :])
     for dim, (o, s, st, n) in enumerate(zip(offsets, sizes, strides, source_shape, strict=True)):
         if s < 0 or (s > 0 and (o < 0 or st <= 0 or o + (s - 1) * st >= n)):
             raise CompileError(

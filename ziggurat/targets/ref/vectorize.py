@@ -258,6 +258,13 @@ def _locate(band: Band, env: dict, total: int) -> Located:
     return located
 
 
+def _addresses(located: Located, op: Operation) -> np.ndarray:
+    """The byte address per lane of a memref access (only `tensor.extract` has none)."""
+    addresses = located[op][2]
+    assert addresses is not None, op.name
+    return addresses
+
+
 def _may_meet(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(a.size and b.size and a.min() <= b.max() and b.min() <= a.max())
 
@@ -267,10 +274,12 @@ def _independent(band: Band, located: Located, total: int) -> bool:
     lanes = np.arange(total, dtype=np.int64)
     paired = {load for load, _, _ in band.reductions.values()}
     writes = [
-        located[op][2] for op in band.accesses if op.name in STORES and op not in band.reductions
+        _addresses(located, op)
+        for op in band.accesses
+        if op.name in STORES and op not in band.reductions
     ]
     reads = [
-        located[op][2]
+        _addresses(located, op)
         for op in band.accesses
         if op.name in LOADS and op.name != "tensor.extract" and op not in paired
     ]
@@ -288,7 +297,7 @@ def _independent(band: Band, located: Located, total: int) -> bool:
             pos = np.minimum(np.searchsorted(written, read), written.size - 1)
             if np.any((written[pos] == read) & (writers[pos] != lanes)):
                 return False
-    reduced = {op: located[op][2] for op in band.reductions}
+    reduced = {op: _addresses(located, op) for op in band.reductions}
     for op, addresses in reduced.items():
         others = [*writes, *reads, *(a for o, a in reduced.items() if o is not op)]
         for other in others:
