@@ -14,6 +14,7 @@ setup:
 lint:
 	$(BIN)/ruff check ziggurat tests bench examples
 	$(BIN)/lint-imports
+	$(BIN)/basedpyright
 
 # What ziggurat assumes about xDSL's internals first: when the pin moves, it names what broke.
 unit:

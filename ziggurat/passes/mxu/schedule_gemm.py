@@ -200,7 +200,10 @@ class _Builder:
     def n_cols(self, n: int) -> int:
         return min(self.c, self.spec.n - n * self.c)
 
-    def emit(self, ins: Instruction, operand: str | None = None, needs: Iterable[_Op] = ()) -> _Op:
+    def emit(
+        self, ins: Instruction, operand: str | None = None, needs: Iterable[_Op | None] = ()
+    ) -> _Op:
+        """Append `ins`; `needs` may hold None for a slot nothing has read yet."""
         op = _Op(ins, operand, [x for x in needs if x is not None])
         self.stream.append(op)
         return op
@@ -285,6 +288,7 @@ class _Builder:
         k0, row = k * self.depth, ring.row(slot)
         depth = min(self.depth, spec.k - k0)
         waits: list[_Op | None] = [ring.reader.get(slot)]
+        load: _Op | None = None
         if operand == "b":
             load = self.emit(self.b_load(row, k0, depth, index), "b", waits)
         else:
@@ -307,6 +311,7 @@ class _Builder:
                     waits,
                 )
                 waits = []  # the loads into one slot run in order on the load queue
+        assert load is not None  # depth >= 1, so at least one load
         ring.content[slot] = (key, load)
         return slot, load
 

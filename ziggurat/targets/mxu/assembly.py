@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Sequence
 from importlib import resources
+from typing import cast
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -36,7 +37,8 @@ COMMENT_COLUMN_LIMIT = 60
 
 @functools.cache
 def _parser() -> Lark:
-    grammar = resources.files(__package__).joinpath("assembly.lark").read_text(encoding="utf-8")
+    package = __name__.rpartition(".")[0]
+    grammar = resources.files(package).joinpath("assembly.lark").read_text(encoding="utf-8")
     return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True)
 
 
@@ -245,10 +247,11 @@ def _build_tree(tree: Tree, source: _Source) -> Instruction:
         if child is None:
             continue
         if child.data == "deps":
-            keyword, *flags = child.children
+            keyword, *flags = cast(list[str | None], child.children)
+            assert keyword is not None
             deps = (keyword, [flag for flag in flags if flag is not None])
         else:
-            key, value = child.children
+            key, value = cast(list[str], child.children)
             fields.append((key, value))
     return _build(mnemonic, fields, deps, source)  # type: ignore[arg-type]
 

@@ -149,7 +149,7 @@ class MxuRuntime:
                 raw = result.dram[p.address : p.address + p.size]
                 target[...] = raw.view(target.dtype).reshape(target.shape)
         self.runs.append(KernelRun(kernel, result.report))
-        if self.trace:
+        if self.trace and result.trace_events is not None:
             self.traces.append(result.trace_events)
 
     def summary(self) -> dict[str, object]:

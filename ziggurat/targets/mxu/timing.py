@@ -35,9 +35,9 @@ from ziggurat.hardware.mxu.isa import (
 from ziggurat.targets.mxu.hazards import check_dram, check_rows, describe, instruction_error
 from ziggurat.targets.mxu.rows import Access, RowClock, accesses, row_extents
 
-UNITS = ("load", "weights", "array", "activation", "store")
+UNITS: tuple[str, ...] = ("load", "weights", "array", "activation", "store")
 """The units `busy` counts, in pipeline order."""
-STALL_CAUSES = ("token", "unit", "scoreboard", "fence")
+STALL_CAUSES: tuple[str, ...] = ("token", "unit", "scoreboard", "fence")
 """Why an instruction waited after its queue could issue it."""
 
 QUEUE_NAMES = {Queue.LOAD: "load", Queue.EXECUTE: "execute", Queue.STORE: "store"}
