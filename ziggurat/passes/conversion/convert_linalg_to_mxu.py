@@ -37,6 +37,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.device import LaunchOp, YieldOp
 from ziggurat.dialects.linalg import BatchMatmulOp, GenericOp, MatmulOp
+from ziggurat.dialects.memory_effects import ALLOCATIONS, VIEWS, views_of
 from ziggurat.dialects.memref import CollapseShapeOp
 from ziggurat.dialects.mxu import DATAFLOWS, GemmOp, dtype_of, target_of
 from ziggurat.hardware.mxu import isa
@@ -99,10 +100,10 @@ def _zero_fill_before(op: Operation, c: SSAValue) -> Operation | None:
     im2col copy, other allocations), or when they only make a view.
     """
     base = _base(c)
-    aliases = _views_of(base)
+    aliases = set(views_of(base))
     prev = op.prev_op
     while prev is not None and (
-        prev.name in _VIEW_OPS
+        prev.name in VIEWS
         or not any(v in aliases for inner in prev.walk() for v in inner.operands)
     ):
         prev = prev.prev_op
@@ -111,31 +112,8 @@ def _zero_fill_before(op: Operation, c: SSAValue) -> Operation | None:
     return prev if constant_value(prev.operands[0]) == 0 else None
 
 
-_VIEW_OPS = (
-    "memref.collapse_shape",
-    "memref.expand_shape",
-    "memref.subview",
-    "memref.cast",
-    "memref.reinterpret_cast",
-)
-
-
-_VIEWS_AND_ALLOCS = {"memref.alloc", "memref.alloca", "arith.constant", *_VIEW_OPS}
+_VIEWS_AND_ALLOCS = {*ALLOCATIONS, "arith.constant", *VIEWS}
 """Ops that neither read nor write buffer contents."""
-
-
-def _views_of(buffer: SSAValue) -> set[SSAValue]:
-    """`buffer` and every view derived from it."""
-    seen = {buffer}
-    work = [buffer]
-    while work:
-        for use in work.pop().uses:
-            if use.operation.name in _VIEW_OPS:
-                for result in use.operation.results:
-                    if result not in seen:
-                        seen.add(result)
-                        work.append(result)
-    return seen
 
 
 def _base(value: SSAValue) -> SSAValue:
