@@ -10,7 +10,7 @@ machine config. docs/mxu.md is the reference for what each one does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import ClassVar
 
 from ziggurat.hardware.mxu.config import ACC_ELEMENT_BYTES, MxuConfig
@@ -78,6 +78,19 @@ class Func(_Named):
 
     NONE = 0
     RELU = 1
+
+
+class Dataflow(StrEnum):
+    """What the array's cells hold still while the other operands stream past."""
+
+    WS = "ws"
+    """Weight-stationary: `loadw` pins a weight tile, `matmul` streams rows through it."""
+    OS = "os"
+    """Output-stationary: each cell accumulates one result (`matmul_os`)."""
+
+    @property
+    def mnemonic(self) -> str:
+        return self.value
 
 
 class Queue(IntEnum):
@@ -499,6 +512,7 @@ __all__ = [
     "Activate",
     "Config",
     "DType",
+    "Dataflow",
     "Deps",
     "Fence",
     "Func",

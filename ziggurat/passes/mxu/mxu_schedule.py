@@ -12,17 +12,17 @@ The plan (tile sizes, buffers) of each gemm is kept in the launch's
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import astuple, dataclass, fields
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.device import LaunchOp
-from ziggurat.dialects.mxu import GemmOp, config_of, instruction_op
+from ziggurat.dialects.mxu import GemmOp, PlanAttr, config_of, instruction_op
 from ziggurat.hardware.mxu import isa
 from ziggurat.hardware.mxu.config import MxuConfig
 from ziggurat.passes.mxu.schedule_gemm import GemmPlan, GemmSpec, schedule_gemm
@@ -52,23 +52,24 @@ def gemm_spec(gemm: GemmOp, batch: int) -> GemmSpec:
     )
 
 
-def _describe(plan: GemmPlan) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in asdict(plan).items())
+def plan_attr(plan: GemmPlan) -> PlanAttr:
+    """`#mxu.plan<...>`: the plan's fields, in order."""
+    return PlanAttr.of(list(zip((f.name for f in fields(plan)), astuple(plan), strict=True)))
 
 
-def _expand(gemm: GemmOp, config: MxuConfig) -> tuple[list[Operation], list[str]]:
+def _expand(gemm: GemmOp, config: MxuConfig) -> tuple[list[Operation], list[PlanAttr]]:
     operands: dict[str, SSAValue] = {"a": gemm.a, "b": gemm.b, "c": gemm.d}
     if gemm.bias is not None:
         operands["bias"] = gemm.bias
     batches = gemm.shapes()[0]
     ops: list[Operation] = []
-    plans: list[str] = []
+    plans: list[PlanAttr] = []
     for batch in range(batches):
         if ops:
             ops.append(instruction_op(isa.Fence()))
         plan, stream = schedule_gemm(gemm_spec(gemm, batch), config, dataflow=gemm.dataflow)
         if batch == 0:
-            plans.append(_describe(plan))
+            plans.append(plan_attr(plan))
         for instruction, operand in stream:
             ops.append(instruction_op(instruction, operands[operand] if operand else None))
     return ops, plans
@@ -89,7 +90,7 @@ class MxuSchedulePass(ModulePass):
             if not gemms:
                 continue
             config = config_of(launch.target)
-            plans: list[str] = []
+            plans: list[PlanAttr] = []
             for i, gemm in enumerate(gemms):
                 try:
                     ops, gemm_plans = _expand(gemm, config)
@@ -104,4 +105,4 @@ class MxuSchedulePass(ModulePass):
             assert terminator is not None
             if not any(o.name == "mxu.halt" for o in launch.body.block.ops):
                 rewriter.insert_op(instruction_op(isa.Halt()), InsertPoint.before(terminator))
-            launch.attributes["mxu.plans"] = ArrayAttr([StringAttr(p) for p in plans])
+            launch.attributes["mxu.plans"] = ArrayAttr(plans)

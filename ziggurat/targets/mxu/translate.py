@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import IO
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp
 from xdsl.utils.target import Target
 
 from ziggurat.diagnostics import CompileError, location_of
-from ziggurat.dialects.mxu import InstructionOp
+from ziggurat.dialects.mxu import InstructionOp, PlanAttr
 from ziggurat.hardware.mxu.config import MxuConfig
 from ziggurat.targets.mxu.runtime import Kernel, assemble_kernel, describe_layout, mxu_launches
 
@@ -70,7 +70,8 @@ class MxuAsmTarget(Target):
             plans = kernel.launch.attributes.get("mxu.plans")
             header = [f"kernel {i}" + (f" ({where})" if where else "")]
             header.append(f"  machine: {_machine(kernel)}")
-            header += [f"  plan: {p.data}" for p in getattr(plans, "data", ())]  # pyright: ignore
+            if isinstance(plans, ArrayAttr):
+                header += [f"  plan: {p.describe()}" for p in plans if isinstance(p, PlanAttr)]
             header += describe_layout(kernel)
             parts.append(format_assembly(kernel.program, _comments(kernel), "\n".join(header)))
         output.write("\n".join(parts))

@@ -32,4 +32,4 @@ func.func @mm(%a: tensor<20x12xi8>, %b: tensor<12x10xi8>) -> tensor<20x10xi32> {
 // CHECK-NEXT:   mxu.matmul <row = 20, rows = 20, acc_row = 20, dtype = i8, accumulate = true, deps = [push_next]>
 // CHECK-NEXT:   mxu.store %{{.*}} <memory = acc, row = 20, dram_addr = 32, stride = 40, rows = 20, cols = 2, dtype = i32, deps = [pop_prev]>
 // CHECK-NEXT:   mxu.halt
-// CHECK-NEXT: } {mxu.plans = ["m_tile = 20, m_tiles = 1, k_tiles = 2, n_tiles = 2, {{.*}}double_buffered = True
+// CHECK-NEXT: } {mxu.plans = [#mxu.plan<m_tile = 20, m_tiles = 1, k_tiles = 2, n_tiles = 2, {{.*}}double_buffered = true

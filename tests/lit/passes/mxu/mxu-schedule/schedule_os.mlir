@@ -21,4 +21,4 @@ func.func @mm(%a: tensor<20x12xi8>, %b: tensor<12x10xi8>) -> tensor<20x10xi32> {
 // CHECK:     mxu.store
 // CHECK-NOT: mxu.loadw
 // CHECK:     mxu.halt
-// CHECK:     } {mxu.plans = ["{{.*}}dataflow = os"]}
+// CHECK:     } {mxu.plans = [#mxu.plan<{{.*}}dataflow = "os">]}
