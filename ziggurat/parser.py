@@ -10,9 +10,8 @@ an undefined value, at the end of the last line when the file stops early. All o
 that work happens once an error is raised; parsing valid input costs the same as
 with xDSL's parser, plus O(1) per op, attribute and type.
 
-This module and `dialects/affine_syntax.py` are where ziggurat depends on xDSL's
-internals (private `Parser` methods and state, the wording of its errors);
-`tests/unit/test_xdsl_compat.py` checks each of those assumptions against the pin.
+The hooks it overrides and the xDSL error wording it matches come from
+`ziggurat.xdsl_compat`, the one module that knows xDSL's internals.
 """
 
 from __future__ import annotations
@@ -39,10 +38,11 @@ from xdsl.dialects.builtin import (
     UnrankedMemRefType,
 )
 from xdsl.ir import Attribute, Block, Operation, TypeAttribute
-from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, MultipleSpansParseError, ParseError
 from xdsl.utils.lexer import Input, Span
 from xdsl.utils.mlir_lexer import MLIRTokenKind
+
+from ziggurat.xdsl_compat import ExtensibleParser, Wording
 
 MAX_INTEGER_WIDTH = (1 << 24) - 1
 """The widest integer type MLIR accepts (`i16777215`)."""
@@ -52,16 +52,6 @@ MAX_DIMENSION = (1 << 63) - 1
 
 _USER_ERRORS = (DiagnosticException, ValueError, OverflowError)
 """Exceptions that builders and verifiers raise to reject what the user wrote."""
-
-_WHOLE_LITERAL_ERRORS = (
-    "Shape mismatch",
-    "Expected at least one element",
-    "Tensor literal has inconsistent ranks",
-)
-"""xDSL's errors about a whole `dense<...>` literal, raised once it has been read."""
-
-_UNEXPECTED_ATTRIBUTE = re.compile(r"Unexpected attribute (.+)$")
-"""How xDSL's constraints reject a type or attribute while an op is parsed."""
 
 _OP_NAME = re.compile(r'(?:%[^=]*=\s*)?"?([A-Za-z_][\w$.]*)')
 
@@ -94,7 +84,7 @@ def _describe(span: Span[str] | Span[bytes]) -> str:
     return f"'{text}'"
 
 
-class LocatedParser(Parser):
+class LocatedParser(ExtensibleParser):
     """Parses MLIR text; every op gets the line and column where it starts."""
 
     def __init__(self, ctx: Context, source: str, name: str = "<stdin>", line_offset: int = 0):
@@ -110,7 +100,7 @@ class LocatedParser(Parser):
 
     def at_end(self) -> bool:
         """Whether only whitespace and comments are left."""
-        return self._current_token.kind == MLIRTokenKind.EOF
+        return self.current_token.kind == MLIRTokenKind.EOF
 
     def _span(self, start: int, end: int | None = None) -> Span:
         return Span(start, start + 1 if end is None else end, self.lexer.input)
@@ -130,7 +120,7 @@ class LocatedParser(Parser):
     # Operations
 
     def parse_operation(self) -> Operation:
-        start = self._current_token.span.start
+        start = self.current_token.span.start
         try:
             op = super().parse_operation()
         except ParseError:
@@ -148,7 +138,7 @@ class LocatedParser(Parser):
         match = _OP_NAME.match(self.lexer.input.content, start)
         name = match.group(1) if match else None
         message = _first_line(error)
-        if unexpected := _UNEXPECTED_ATTRIBUTE.match(message):
+        if unexpected := Wording.UNEXPECTED_ATTRIBUTE.match(message):
             message = f"does not accept '{unexpected.group(1)}' here ({message})"
         if name is not None and not message.startswith(f"'{name}'"):
             message = f"'{name}' op {message}"
@@ -158,8 +148,8 @@ class LocatedParser(Parser):
             self._span(start), f"{message} ({type(error).__name__} in the op's parser)"
         )
 
-    def _get_op_by_name(self, name: str) -> type[Operation]:
-        op_type = self.ctx.get_optional_op(name, dialect_stack=self._parser_state.dialect_stack)
+    def lookup_op(self, name: str) -> type[Operation]:
+        op_type = self.ctx.get_optional_op(name, dialect_stack=self.dialect_stack)
         if op_type is not None:
             return op_type
         raise self._unknown_op(name)
@@ -167,13 +157,13 @@ class LocatedParser(Parser):
     def _unknown_op(self, name: str) -> ParseError:
         """Name the unknown op where it is written, with the closest known names."""
         content = self.lexer.input.content
-        start = content.rfind(name, 0, self._current_token.span.start)
+        start = content.rfind(name, 0, self.current_token.span.start)
         if start > 0 and content[start - 1] == '"':
             start -= 1
         span = self._span(max(start, 0), max(start, 0) + len(name))
         dialect, dot, _ = name.partition(".")
         if not dot:
-            scope = self._parser_state.dialect_stack[-1]
+            scope = self.dialect_stack[-1]
             return ParseError(span, f"custom op '{name}' is unknown (tried '{scope}.{name}' too)")
         if dialect not in self.ctx.registered_dialect_names:
             return ParseError(
@@ -188,15 +178,15 @@ class LocatedParser(Parser):
         hint = f"; did you mean {', '.join(repr(prefix + c) for c in close)}?" if close else ""
         return ParseError(span, f"dialect '{dialect}' has no operation '{name}'{hint}")
 
-    def _parse_block(self) -> Block:
+    def parse_region_block(self) -> Block:
         # xDSL calls this whenever a region is not closed by `}`.
-        token = self._current_token
+        token = self.current_token
         if token.kind != MLIRTokenKind.CARET_IDENT:
             if token.kind == MLIRTokenKind.EOF:
                 self.raise_error("expected '}' to close the region before the end of file")
             found = _describe(token.span)
             self.raise_error(f"expected an operation or '}}' to close the region, found {found}")
-        block = super()._parse_block()
+        block = super().parse_region_block()
         # Remember where a block that was referenced before its label is defined, so
         # that a second label with its name is reported as such.
         self.blocks[token.text[1:]] = (block, token.span)
@@ -206,9 +196,9 @@ class LocatedParser(Parser):
         try:
             module = super().parse_module(allow_implicit_module)
         except ParseError as error:
-            if self.forward_ssa_references and error.msg.startswith("values used but not"):
+            if self.forward_ssa_references and error.msg.startswith(Wording.UNDEFINED_VALUES):
                 raise self._undefined_value() from None
-            if error.msg == "Could not parse entire input!":
+            if error.msg == Wording.TRAILING_INPUT:
                 found = _describe(error.span)
                 hint = " without a matching '{'" if found == "'}'" else ""
                 raise ParseError(
@@ -231,7 +221,7 @@ class LocatedParser(Parser):
                         first = (offset, name)
         if first is None:
             names = ", ".join("%" + name for name in self.forward_ssa_references)
-            return ParseError(self._current_token.span, f"values used but not defined: {names}")
+            return ParseError(self.current_token.span, f"values used but not defined: {names}")
         offset, name = first
         use = re.compile(re.escape("%" + name) + r"(?![\w$.-])").search(
             self.lexer.input.content, offset
@@ -243,41 +233,39 @@ class LocatedParser(Parser):
 
     # Attributes and types: errors point at the literal, not after it.
 
-    def _parse_alias_def(self) -> None:
-        token = self._current_token
+    def parse_alias_definition(self) -> None:
+        token = self.current_token
         if token.text in self.attribute_aliases:
             self.raise_error(f"redefinition of alias '{token.text}'", token.span)
-        super()._parse_alias_def()
+        super().parse_alias_definition()
 
-    def _parse_extended_type_or_attribute(  # pyright: ignore[reportIncompatibleMethodOverride]
-        self, attr_or_dialect_name: str, is_type: bool
-    ) -> Attribute:
-        after = self._current_token.span.start
+    def parse_dialect_type_or_attribute(self, name: str, is_type: bool) -> Attribute:
+        after = self.current_token.span.start
         try:
-            return super()._parse_extended_type_or_attribute(attr_or_dialect_name, is_type)
+            return super().parse_dialect_type_or_attribute(name, is_type)
         except ParseError as error:
-            alias = error.msg.startswith("undefined symbol alias")
-            if not alias and not error.msg.endswith("is not registered"):
+            alias = error.msg.startswith(Wording.UNDEFINED_ALIAS)
+            if not alias and not error.msg.endswith(Wording.NOT_REGISTERED):
                 raise
             sigil, kind = ("!", "type") if is_type else ("#", "attribute")
-            start = self.lexer.input.content.rfind(sigil + attr_or_dialect_name, 0, after)
+            start = self.lexer.input.content.rfind(sigil + name, 0, after)
             span = self._span(start, after) if start >= 0 else error.span
             if alias:
-                message = f"undefined {kind} alias '{sigil}{attr_or_dialect_name}'"
+                message = f"undefined {kind} alias '{sigil}{name}'"
             else:
-                name = error.msg.split("'")[1]
-                dialect = name.partition(".")[0]
-                message = f"unknown {kind} '{sigil}{name}'"
+                full_name = error.msg.split("'")[1]
+                dialect = full_name.partition(".")[0]
+                message = f"unknown {kind} '{sigil}{full_name}'"
                 if dialect not in self.ctx.registered_dialect_names:
                     message += f" (no dialect '{dialect}' is registered)"
             raise ParseError(span, message) from None
 
     def parse_optional_builtin_int_or_float_attr(self) -> IntegerAttr | FloatAttr | None:
-        token = self._current_token
+        token = self.current_token
         try:
             return super().parse_optional_builtin_int_or_float_attr()
         except ParseError as error:
-            if error.msg.startswith("Floating point value is not valid"):
+            if error.msg.startswith(Wording.FLOAT_FOR_INTEGER):
                 raise ParseError(
                     token.span, "floating point value is not valid for an integer type"
                 ) from None
@@ -285,12 +273,12 @@ class LocatedParser(Parser):
         except _USER_ERRORS as error:
             raise ParseError(token.span, _first_line(error)) from None
 
-    def _parse_builtin_dense_attr(self) -> DenseIntOrFPElementsAttr:
-        opening = self._current_token.span.start
+    def parse_dense_literal(self) -> DenseIntOrFPElementsAttr:
+        opening = self.current_token.span.start
         try:
-            return super()._parse_builtin_dense_attr()
+            return super().parse_dense_literal()
         except ParseError as error:
-            if not error.msg.startswith(_WHOLE_LITERAL_ERRORS):
+            if not error.msg.startswith(Wording.WHOLE_LITERAL):
                 raise
             message = error.msg
         except _USER_ERRORS as error:
@@ -299,7 +287,7 @@ class LocatedParser(Parser):
         raise ParseError(self._span(start, start + 5), message) from None
 
     def parse_shape_dimension(self, allow_dynamic: bool = True) -> int:
-        token = self._current_token
+        token = self.current_token
         dim = super().parse_shape_dimension(allow_dynamic)
         if dim > MAX_DIMENSION:
             self.raise_error(
@@ -307,16 +295,16 @@ class LocatedParser(Parser):
             )
         return dim
 
-    def _parse_optional_integer_or_float_type(self) -> TypeAttribute | None:
-        token = self._current_token
-        parsed = super()._parse_optional_integer_or_float_type()
+    def parse_optional_integer_or_float_type(self) -> TypeAttribute | None:
+        token = self.current_token
+        parsed = super().parse_optional_integer_or_float_type()
         if isinstance(parsed, IntegerType) and parsed.width.data > MAX_INTEGER_WIDTH:
             self.raise_error(f"integer bitwidth is limited to {MAX_INTEGER_WIDTH} bits", token.span)
         return parsed
 
-    def _parse_memref_attrs(self) -> MemRefType | UnrankedMemRefType:
-        inner = self._current_token.span.start
-        memref = super()._parse_memref_attrs()
+    def parse_memref_body(self) -> MemRefType | UnrankedMemRefType:
+        inner = self.current_token.span.start
+        memref = super().parse_memref_body()
         if isinstance(memref, MemRefType) and isinstance(memref.layout, AffineMapAttr):
             dims = memref.layout.data.num_dims
             if dims != memref.get_num_dims():
@@ -340,13 +328,13 @@ def explain(error: ParseError) -> ParseError:
     content = span.input.content
     message = error.msg
     if isinstance(error, MultipleSpansParseError) and message.startswith(
-        "region ends with missing block"
+        Wording.MISSING_BLOCK
     ):
         reference = error.refs[0][0]
         return ParseError(reference, f"reference to an undefined block '{reference.text}'")
-    if message.startswith("Unexpected character: "):
+    if message.startswith(Wording.UNEXPECTED_CHARACTER):
         return ParseError(span, f"unexpected character {content[span.start]!r}")
-    if message.startswith("End of file reached before closing string literal"):
+    if message.startswith(Wording.UNTERMINATED_STRING):
         return _explain_string(span)
     if span.start >= len(content):
         end = _end_of_code(content)
@@ -425,4 +413,4 @@ def parse_module(
 def _span_at(parser: LocatedParser | None, source: str, name: str) -> Span:
     if parser is None:
         return Span(0, 0, Input(source, name))
-    return parser._current_token.span  # pyright: ignore[reportPrivateUsage]
+    return parser.current_token.span

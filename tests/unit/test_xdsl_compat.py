@@ -1,9 +1,9 @@
 """What ziggurat assumes about xDSL's internals, one assumption per test.
 
-xDSL's API changes between releases, and ziggurat's parser (`ziggurat/parser.py`)
-and affine syntax (`ziggurat/dialects/affine_syntax.py`) lean on parts of it that are
-not public: private `Parser` methods they override or call, parser state they read,
-and the wording of xDSL's errors, which they match to re-word them MLIR's way. When
+xDSL's API changes between releases, and ziggurat's parser leans on parts of it
+that are not public: private `Parser` methods it overrides, parser state it reads,
+the affine expression parser, and the wording of xDSL's errors, which it matches to
+re-word them MLIR's way. All of that goes through `ziggurat/xdsl_compat.py`. When
 the `xdsl` pin moves, run this file first (`make unit` does): a failure here names
 the assumption that broke, where a failure elsewhere would only show its symptoms.
 """
@@ -19,14 +19,15 @@ import pytest
 from paths import ROOT
 from xdsl.context import Context
 from xdsl.dialects.arith import Arith
-from xdsl.dialects.builtin import Builtin
+from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.dialects.cf import Cf
 from xdsl.dialects.func import Func
+from xdsl.ir.affine import AffineExpr
 from xdsl.parser import Parser
-from xdsl.parser.affine_parser import AffineParser
 from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.mlir_lexer import MLIRTokenKind
 
-from ziggurat import parser as zparser
+from ziggurat import xdsl_compat as compat
 
 
 def test_the_installed_xdsl_is_the_pinned_one() -> None:
@@ -35,52 +36,62 @@ def test_the_installed_xdsl_is_the_pinned_one() -> None:
     assert pins == [f"xdsl=={version('xdsl')}"]
 
 
-OVERRIDDEN = [
-    "_get_op_by_name",
-    "_parse_block",
-    "_parse_alias_def",
-    "_parse_extended_type_or_attribute",
-    "_parse_builtin_dense_attr",
-    "_parse_optional_integer_or_float_type",
-    "_parse_memref_attrs",
-]
-"""Private `Parser` methods ziggurat's parser overrides (and calls through super())."""
-
-
-@pytest.mark.parametrize("name", OVERRIDDEN)
-def test_overridden_private_methods_keep_their_signature(name: str) -> None:
+@pytest.mark.parametrize("name", sorted(compat.PRIVATE_HOOKS))
+def test_routed_private_methods_keep_their_signature(name: str) -> None:
     theirs = getattr(Parser, name, None)
     assert theirs is not None, f"xDSL's Parser no longer has {name}"
-    ours = getattr(zparser.LocatedParser, name)
-    assert ours is not theirs, f"ziggurat's parser does not override {name}"
-    assert list(inspect.signature(ours).parameters) == list(inspect.signature(theirs).parameters), (
-        f"{name} changed its parameters"
+    routed = getattr(compat.ExtensibleParser, name)
+    hook = getattr(compat.ExtensibleParser, compat.PRIVATE_HOOKS[name])
+    assert routed is not theirs, f"ExtensibleParser does not route {name}"
+    assert list(inspect.signature(routed).parameters) == list(
+        inspect.signature(theirs).parameters
+    ), f"{name} changed its parameters"
+    assert len(inspect.signature(hook).parameters) == len(inspect.signature(theirs).parameters)
+
+
+def test_nothing_else_in_ziggurat_uses_private_xdsl_names() -> None:
+    users = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "ziggurat").rglob("*.py")
+        if "reportPrivateUsage" in path.read_text() and path.name != "xdsl_compat.py"
     )
+    assert users == []
+
+
+def _context() -> Context:
+    ctx = Context()
+    for dialect in (Builtin, Func, Arith, Cf):
+        ctx.load_dialect(dialect)
+    return ctx
 
 
 def _parser(text: str) -> Parser:
-    ctx = Context()
-    for dialect in (Builtin, Func, Arith):
-        ctx.load_dialect(dialect)
-    return Parser(ctx, text)
+    return Parser(_context(), text)
 
 
 def test_parser_state_ziggurat_reads() -> None:
-    parser = _parser("func.func @f() {\n  return\n}\n")
-    token = parser._current_token  # pyright: ignore[reportPrivateUsage]
-    assert token.kind is not MLIRTokenKind.EOF and token.span.start == 0
-    assert parser._parser_state.dialect_stack is not None  # pyright: ignore[reportPrivateUsage]
+    parser = compat.ExtensibleParser(_context(), "func.func @f() {\n  return\n}\n")
+    assert parser.current_token.kind is MLIRTokenKind.BARE_IDENT
+    assert parser.current_token.span.start == 0
+    assert compat.current_token(parser) is parser.current_token
+    assert parser.dialect_stack == ["builtin"]
     assert isinstance(parser.lexer.input.content, str)
     assert isinstance(parser.forward_ssa_references, dict)
     assert isinstance(parser.attribute_aliases, dict)
+    assert isinstance(parser.parse_module(), ModuleOp)
 
 
-def test_affine_parser_is_built_from_a_parser_state() -> None:
-    parser = _parser("d0 + 2")
-    affine = AffineParser(parser._parser_state)  # pyright: ignore[reportPrivateUsage]
-    assert callable(affine._parse_affine_expr)  # pyright: ignore[reportPrivateUsage]
-    params = inspect.signature(AffineParser._parse_affine_expr).parameters  # pyright: ignore[reportPrivateUsage]
-    assert len(params) == 2, "ziggurat passes one callback: how to read a dim or symbol name"
+def test_affine_expressions_of_ssa_names() -> None:
+    parser = _parser("%i * 4 + 2")
+
+    def parse_optional_id() -> AffineExpr | None:
+        if compat.current_token(parser).kind is not MLIRTokenKind.PERCENT_IDENT:
+            return None
+        parser.parse_unresolved_operand()
+        return AffineExpr.dimension(0)
+
+    expr = compat.affine_expr_parser(parser, parse_optional_id)()
+    assert expr == AffineExpr.dimension(0) * 4 + 2
 
 
 # The wording of xDSL's errors that ziggurat's parser matches and re-words.
@@ -88,13 +99,35 @@ def test_affine_parser_is_built_from_a_parser_state() -> None:
 ERRORS = {
     "undefined value": (
         "func.func @f() -> i32 {\n  return %x : i32\n}\n",
-        r"^values used but not defined",
+        re.escape(compat.Wording.UNDEFINED_VALUES),
     ),
-    "trailing input": ("func.func @f() {\n  return\n}\n}\n", r"^Could not parse entire input!$"),
-    "undefined alias": ("func.func @f(%a: !nope) {\n  return\n}\n", r"^undefined symbol alias"),
+    "trailing input": (
+        "func.func @f() {\n  return\n}\n}\n",
+        f"^{re.escape(compat.Wording.TRAILING_INPUT)}$",
+    ),
+    "undefined alias": (
+        "func.func @f(%a: !nope) {\n  return\n}\n",
+        f"^{re.escape(compat.Wording.UNDEFINED_ALIAS)}",
+    ),
     "unknown dialect type": (
         "func.func @f(%a: !nope.t) {\n  return\n}\n",
-        r"is not registered$",
+        f"{re.escape(compat.Wording.NOT_REGISTERED)}$",
+    ),
+    "float for an integer": (
+        "%x = arith.constant 1.5 : i32\n",
+        f"^{re.escape(compat.Wording.FLOAT_FOR_INTEGER)}",
+    ),
+    "missing block": (
+        "func.func @f() {\n  cf.br ^bb1\n}\n",
+        f"^{re.escape(compat.Wording.MISSING_BLOCK)}",
+    ),
+    "unexpected character": (
+        "func.func @f() {\n  \u00a7\n}\n",
+        f"^{re.escape(compat.Wording.UNEXPECTED_CHARACTER)}",
+    ),
+    "unterminated string": (
+        'func.func @f() attributes {a = "abc',
+        f"^{re.escape(compat.Wording.UNTERMINATED_STRING)}",
     ),
 }
 
@@ -111,20 +144,14 @@ def test_unexpected_attribute_wording_of_constraints() -> None:
     text = "%x = arith.constant 1.0 : f32\n%y = arith.addi %x, %x : f32\n"
     with pytest.raises(VerifyException) as caught:
         _parser(text).parse_module()
-    assert zparser._UNEXPECTED_ATTRIBUTE.match(str(caught.value))  # pyright: ignore[reportPrivateUsage]
+    assert compat.Wording.UNEXPECTED_ATTRIBUTE.match(str(caught.value))
 
 
 @pytest.mark.parametrize(
-    ("literal", "prefix"),
-    [
-        ("dense<[[1, 2], [3]]> : tensor<2x2xi32>", zparser._WHOLE_LITERAL_ERRORS),  # pyright: ignore[reportPrivateUsage]
-        ("dense<[1, 2, 3]> : tensor<2xi32>", zparser._WHOLE_LITERAL_ERRORS),  # pyright: ignore[reportPrivateUsage]
-    ],
+    "literal", ["dense<[[1, 2], [3]]> : tensor<2x2xi32>", "dense<[1, 2, 3]> : tensor<2xi32>"]
 )
-def test_whole_literal_errors_start_as_ziggurat_expects(
-    literal: str, prefix: tuple[str, ...]
-) -> None:
+def test_whole_literal_errors_start_as_ziggurat_expects(literal: str) -> None:
     text = f'%x = "arith.constant"() <{{value = {literal}}}> : () -> tensor<2x2xi32>\n'
     with pytest.raises(ParseError) as caught:
         _parser(text).parse_module()
-    assert caught.value.msg.startswith(prefix), caught.value.msg
+    assert caught.value.msg.startswith(compat.Wording.WHOLE_LITERAL), caught.value.msg

@@ -24,9 +24,11 @@ from xdsl.ir.affine import (
     AffineMap,
     AffineSymExpr,
 )
-from xdsl.parser import AffineParser, Parser, UnresolvedOperand
+from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.printer import Printer
 from xdsl.utils.mlir_lexer import MLIRTokenKind
+
+from ziggurat.xdsl_compat import affine_expr_parser, current_token
 
 
 @dataclass
@@ -58,10 +60,8 @@ class SSAIdSpace:
 
     def expr_parser(self, parser: Parser) -> Callable[[], AffineExpr]:
         """A function parsing one affine expression of SSA ids at `parser`."""
-        affine = AffineParser(parser._parser_state)  # pyright: ignore[reportPrivateUsage]
-
         def parse_optional_id() -> AffineExpr | None:
-            token = affine._current_token  # pyright: ignore[reportPrivateUsage]
+            token = current_token(parser)
             if token.kind == MLIRTokenKind.PERCENT_IDENT:
                 return self._dim(parser.parse_unresolved_operand())
             if token.kind == MLIRTokenKind.BARE_IDENT and token.text == "symbol":
@@ -72,7 +72,7 @@ class SSAIdSpace:
                 return self._sym(operand)
             return None
 
-        return lambda: affine._parse_affine_expr(parse_optional_id)  # pyright: ignore[reportPrivateUsage]
+        return affine_expr_parser(parser, parse_optional_id)
 
     def map(self, exprs: Sequence[AffineExpr]) -> AffineMap:
         return AffineMap(len(self.dims), len(self.syms), tuple(exprs))
