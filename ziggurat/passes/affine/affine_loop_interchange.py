@@ -23,11 +23,9 @@ from xdsl.passes import ModulePass
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.affine import ForOp
-from ziggurat.passes.affine.analysis import (
+from ziggurat.passes.affine.dependence import dependences, first_violation, format_vector
+from ziggurat.passes.affine.loop_band import (
     copy_for,
-    dependences,
-    first_violation,
-    format_vector,
     induction_var,
     iv_name,
     move_body,

@@ -30,13 +30,12 @@ from xdsl.passes import ModulePass
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.affine import ForOp
-from ziggurat.passes.affine.analysis import (
+from ziggurat.passes.affine.dependence import dependences, format_vector
+from ziggurat.passes.affine.loop_band import (
     bounds_use,
     build_for,
     constant_bounds,
     copy_for,
-    dependences,
-    format_vector,
     induction_var,
     iv_name,
     move_body,

@@ -22,7 +22,7 @@ from xdsl.passes import ModulePass
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.affine import ApplyOp, ForOp
-from ziggurat.passes.affine.analysis import (
+from ziggurat.passes.affine.loop_band import (
     build_for,
     constant_bounds,
     constant_map,

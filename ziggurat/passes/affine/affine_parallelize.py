@@ -34,7 +34,8 @@ from xdsl.passes import ModulePass
 
 from ziggurat.dialects.affine import REDUCTION_KINDS, ParallelOp
 from ziggurat.dialects.arith import parallel_reduction_accepts
-from ziggurat.passes.affine.analysis import carried_dependence, induction_var, step_of
+from ziggurat.passes.affine.dependence import carried_dependence
+from ziggurat.passes.affine.loop_band import induction_var, step_of
 
 COMBINER_KINDS: dict[str, str] = {
     "arith.addf": "addf",

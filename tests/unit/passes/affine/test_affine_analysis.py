@@ -15,13 +15,8 @@ from xdsl.dialects import affine as xaffine
 from xdsl.dialects.builtin import ModuleOp
 
 from ziggurat.parser import parse_module
-from ziggurat.passes.affine.analysis import (
-    carried_dependence,
-    dependences,
-    first_violation,
-    outermost_loops,
-    perfect_band,
-)
+from ziggurat.passes.affine.dependence import carried_dependence, dependences, first_violation
+from ziggurat.passes.affine.loop_band import outermost_loops, perfect_band
 from ziggurat.universe import load_registry
 
 REGISTRY = load_registry()
