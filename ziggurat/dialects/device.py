@@ -34,6 +34,7 @@ from xdsl.traits import HasAncestor, HasParent, IsTerminator, RecursiveMemoryEff
 from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.device_attrs import (
+    Dim,
     DimAttr,
     MemorySpaceAttr,
     TargetAttr,
@@ -160,7 +161,7 @@ class ParallelOp(IRDLOperation):
         lower: Sequence[SSAValue],
         upper: Sequence[SSAValue],
         steps: Sequence[SSAValue],
-        mapping: Sequence[str],
+        mapping: Sequence[Dim | str],
         body: Region,
     ):
         super().__init__(
@@ -170,8 +171,8 @@ class ParallelOp(IRDLOperation):
         )
 
     @property
-    def dims(self) -> list[str]:
-        return [d.dim.data for d in self.mapping]
+    def dims(self) -> list[Dim]:
+        return [d.data for d in self.mapping]
 
     @classmethod
     def parse(cls, parser: Parser) -> ParallelOp:
@@ -231,19 +232,19 @@ class ParallelOp(IRDLOperation):
                 )
         outer = [d for p in _enclosing_parallels(self) for d in p.dims]
         if info.unique_dims:
-            seen = [d for d in (*outer, *dims) if d != "sequential"]
+            seen = [d for d in (*outer, *dims) if d != Dim.SEQUENTIAL]
             for dim in set(seen):
                 if seen.count(dim) > 1:
                     raise VerifyException(
                         f"maps more than one dimension of a nest to '{dim}' on target '{kind}'"
                     )
         if kind == "cpu":
-            if "thread" in dims and "thread" in outer:
+            if Dim.THREAD in dims and Dim.THREAD in outer:
                 raise VerifyException(
                     "maps a dimension to 'thread' inside a 'thread' dimension "
                     "(nested CPU parallelism is not supported)"
                 )
-            if "simd" in dims[:-1] or dims.count("simd") > 1:
+            if Dim.SIMD in dims[:-1] or dims.count(Dim.SIMD) > 1:
                 raise VerifyException("expects 'simd' only on its innermost dimension")
 
 

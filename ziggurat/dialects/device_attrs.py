@@ -10,32 +10,46 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 from xdsl.dialects.builtin import DictionaryAttr, IntegerAttr, StringAttr
+from xdsl.dialects.utils import EnumAttribute
 from xdsl.ir import Attribute, ParametrizedAttribute
 from xdsl.irdl import irdl_attr_definition
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
 
-MEMORY_SPACES = ("host", "global", "shared", "local", "scratchpad", "accumulator")
-"""Every memory space a memref may live in; which are usable depends on the target."""
 
-DIMS = (
-    "sequential",
-    "thread",
-    "simd",
-    "block_x",
-    "block_y",
-    "block_z",
-    "thread_x",
-    "thread_y",
-    "thread_z",
-    "mxu_row",
-    "mxu_col",
-)
-"""Every hardware dimension a `device.parallel` dimension may be mapped to."""
+class MemorySpace(StrEnum):
+    """Every memory space a memref may live in; which are usable depends on the target."""
+
+    HOST = "host"
+    GLOBAL = "global"
+    SHARED = "shared"
+    LOCAL = "local"
+    SCRATCHPAD = "scratchpad"
+    ACCUMULATOR = "accumulator"
+
+
+class Dim(StrEnum):
+    """Every hardware dimension a `device.parallel` dimension may be mapped to."""
+
+    SEQUENTIAL = "sequential"
+    THREAD = "thread"
+    SIMD = "simd"
+    BLOCK_X = "block_x"
+    BLOCK_Y = "block_y"
+    BLOCK_Z = "block_z"
+    THREAD_X = "thread_x"
+    THREAD_Y = "thread_y"
+    THREAD_Z = "thread_z"
+    MXU_ROW = "mxu_row"
+    MXU_COL = "mxu_col"
+
+
+MEMORY_SPACES: tuple[MemorySpace, ...] = tuple(MemorySpace)
+DIMS: tuple[Dim, ...] = tuple(Dim)
 
 
 @dataclass(frozen=True)
@@ -44,8 +58,8 @@ class TargetInfo:
 
     options: tuple[str, ...]
     """Option names; every option is an integer."""
-    memory_spaces: tuple[str, ...]
-    dims: tuple[str, ...]
+    memory_spaces: tuple[MemorySpace, ...]
+    dims: tuple[Dim, ...]
     unique_dims: bool
     """Whether a hardware dimension may index at most one loop dimension of a nest."""
     may_be_zero: tuple[str, ...] = ()
@@ -55,21 +69,21 @@ class TargetInfo:
 TARGETS: dict[str, TargetInfo] = {
     "cpu": TargetInfo(
         options=("num_threads", "vector_width"),
-        memory_spaces=("host", "global"),
-        dims=("sequential", "thread", "simd"),
+        memory_spaces=(MemorySpace.HOST, MemorySpace.GLOBAL),
+        dims=(Dim.SEQUENTIAL, Dim.THREAD, Dim.SIMD),
         unique_dims=False,
     ),
     "cuda": TargetInfo(
         options=("sm", "max_threads_per_block"),
-        memory_spaces=("host", "global", "shared", "local"),
+        memory_spaces=(MemorySpace.HOST, MemorySpace.GLOBAL, MemorySpace.SHARED, MemorySpace.LOCAL),
         dims=(
-            "sequential",
-            "block_x",
-            "block_y",
-            "block_z",
-            "thread_x",
-            "thread_y",
-            "thread_z",
+            Dim.SEQUENTIAL,
+            Dim.BLOCK_X,
+            Dim.BLOCK_Y,
+            Dim.BLOCK_Z,
+            Dim.THREAD_X,
+            Dim.THREAD_Y,
+            Dim.THREAD_Z,
         ),
         unique_dims=True,
     ),
@@ -87,8 +101,13 @@ TARGETS: dict[str, TargetInfo] = {
             "double_buffer_weights",
             "activation_latency",
         ),
-        memory_spaces=("host", "global", "scratchpad", "accumulator"),
-        dims=("sequential", "mxu_row", "mxu_col"),
+        memory_spaces=(
+            MemorySpace.HOST,
+            MemorySpace.GLOBAL,
+            MemorySpace.SCRATCHPAD,
+            MemorySpace.ACCUMULATOR,
+        ),
+        dims=(Dim.SEQUENTIAL, Dim.MXU_ROW, Dim.MXU_COL),
         unique_dims=True,
         may_be_zero=("dma_latency", "weight_load_cycles", "double_buffer_weights"),
     ),
@@ -167,65 +186,45 @@ class TargetAttr(ParametrizedAttribute):
                 raise VerifyException(f"target option '{option}' must be a positive integer")
 
 
-class _KeywordAttr(ParametrizedAttribute):
-    """An attribute holding one keyword out of a fixed list: `#device.NAME<keyword>`."""
-
-    KEYWORDS: ClassVar[tuple[str, ...]]
-    WHAT: ClassVar[str]
-    """What the keyword names, for messages ("a memory space")."""
-
-    @property
-    def keyword(self) -> str:
-        value = self.parameters[0]
-        assert isinstance(value, StringAttr)
-        return value.data
-
-    @classmethod
-    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        with parser.in_angle_brackets():
-            return (StringAttr(_parse_keyword_in(parser, cls.KEYWORDS, cls.WHAT)),)
-
-    def print_parameters(self, printer: Printer) -> None:
-        with printer.in_angle_brackets():
-            printer.print_string(self.keyword)
-
-    def verify(self) -> None:
-        if self.keyword not in self.KEYWORDS:
-            raise VerifyException(
-                f"unknown {self.WHAT.removeprefix('a ')} '{self.keyword}', expected one of: "
-                + ", ".join(self.KEYWORDS)
-            )
-
-
 @irdl_attr_definition
-class MemorySpaceAttr(_KeywordAttr):
+class MemorySpaceAttr(EnumAttribute[MemorySpace]):
     """`#device.memory_space<shared>`: a memref's memory space on a device."""
 
     name = "device.memory_space"
-    KEYWORDS = MEMORY_SPACES
-    WHAT = "a memory space"
 
-    space: StringAttr
+    def __init__(self, space: MemorySpace | str):
+        super().__init__(MemorySpace(space))
 
-    def __init__(self, space: str | StringAttr):
-        super().__init__(StringAttr(space) if isinstance(space, str) else space)
+    @classmethod
+    def parse_parameter(cls, parser: AttrParser) -> MemorySpace:
+        with parser.in_angle_brackets():
+            return MemorySpace(_parse_keyword_in(parser, MEMORY_SPACES, "a memory space"))
+
+    def print_parameter(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string(self.data.value)
 
 
 @irdl_attr_definition
-class DimAttr(_KeywordAttr):
+class DimAttr(EnumAttribute[Dim]):
     """`#device.dim<thread>`: the hardware dimension one parallel loop dimension runs on."""
 
     name = "device.dim"
-    KEYWORDS = DIMS
-    WHAT = "a hardware dimension"
 
-    dim: StringAttr
+    def __init__(self, dim: Dim | str):
+        super().__init__(Dim(dim))
 
-    def __init__(self, dim: str | StringAttr):
-        super().__init__(StringAttr(dim) if isinstance(dim, str) else dim)
+    @classmethod
+    def parse_parameter(cls, parser: AttrParser) -> Dim:
+        with parser.in_angle_brackets():
+            return Dim(_parse_keyword_in(parser, DIMS, "a hardware dimension"))
+
+    def print_parameter(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string(self.data.value)
 
 
-def memory_space_of(memref_type: Attribute) -> str | None:
+def memory_space_of(memref_type: Attribute) -> MemorySpace | None:
     """The device memory space of a memref type, or None when it has none (host)."""
     space = getattr(memref_type, "memory_space", None)
-    return space.space.data if isinstance(space, MemorySpaceAttr) else None
+    return space.data if isinstance(space, MemorySpaceAttr) else None

@@ -14,7 +14,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.device import enclosing_launch
-from ziggurat.dialects.device_attrs import TargetAttr, memory_space_of
+from ziggurat.dialects.device_attrs import MemorySpace, TargetAttr, memory_space_of
 from ziggurat.hardware.mxu import isa
 from ziggurat.hardware.mxu.config import ConfigError, MxuConfig
 
@@ -75,7 +75,7 @@ def check_dram_operand(value: SSAValue, what: str) -> MemRefType:
     if any(d < 0 for d in memref.get_shape()):
         raise VerifyException(f"{what} must have a static shape, not {memref}")
     space = memory_space_of(memref)
-    if space not in (None, "host", "global"):
+    if space not in (None, MemorySpace.HOST, MemorySpace.GLOBAL):
         raise VerifyException(f"{what} must be in DRAM (host or global memory), not in '{space}'")
     if dtype_of(memref.element_type) is None:
         raise VerifyException(

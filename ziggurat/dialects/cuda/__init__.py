@@ -23,6 +23,9 @@ from ziggurat.dialects.cuda.attrs import (
     FRAGMENT_SHAPE,
     Dimension,
     DimensionAttr,
+    FragmentLayout,
+    FragmentRole,
+    FragmentRoleAttr,
     FragmentType,
     ShuffleMode,
     ShuffleModeAttr,
@@ -76,7 +79,7 @@ Cuda = Dialect(
         MmaStoreOp,
         LaunchOp,
     ],
-    [DimensionAttr, ShuffleModeAttr, FragmentType],
+    [DimensionAttr, ShuffleModeAttr, FragmentType, FragmentRoleAttr],
 )
 
 __all__ = [
@@ -92,6 +95,9 @@ __all__ = [
     "DimensionAttr",
     "Dp4aOp",
     "DynamicSharedMemoryOp",
+    "FragmentLayout",
+    "FragmentRole",
+    "FragmentRoleAttr",
     "FragmentType",
     "GridDimOp",
     "KernelOp",

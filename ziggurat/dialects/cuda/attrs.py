@@ -59,8 +59,31 @@ class ShuffleModeAttr(EnumAttribute[ShuffleMode], SpacedOpaqueSyntaxAttribute):
 FRAGMENT_SHAPE = (16, 16, 16)
 """The WMMA shape every fragment has (m16n16k16)."""
 
-FRAGMENT_ROLES = ("a", "b", "accumulator")
-FRAGMENT_LAYOUTS = ("row_major", "col_major")
+
+class FragmentRole(StrEnum):
+    """Which WMMA operand a fragment holds."""
+
+    A = "a"
+    B = "b"
+    ACCUMULATOR = "accumulator"
+
+
+class FragmentLayout(StrEnum):
+    """How an `a` or `b` fragment is laid out in memory (the accumulator has none)."""
+
+    ROW_MAJOR = "row_major"
+    COL_MAJOR = "col_major"
+
+
+@irdl_attr_definition
+class FragmentRoleAttr(EnumAttribute[FragmentRole]):
+    """A fragment's role, held by `!cuda.fragment` (which prints it bare)."""
+
+    name = "cuda.fragment_role"
+
+
+FRAGMENT_ROLES: tuple[FragmentRole, ...] = tuple(FragmentRole)
+FRAGMENT_LAYOUTS: tuple[FragmentLayout, ...] = tuple(FragmentLayout)
 
 
 @irdl_attr_definition
@@ -73,12 +96,15 @@ class FragmentType(ParametrizedAttribute, TypeAttribute):
 
     name = "cuda.fragment"
 
-    role: StringAttr
+    role: FragmentRoleAttr
     element_type: Attribute
     layout: StringAttr
+    """A `FragmentLayout`, or empty for the accumulator."""
 
-    def __init__(self, role: str, element_type: Attribute, layout: str = ""):
-        super().__init__(StringAttr(role), element_type, StringAttr(layout))
+    def __init__(
+        self, role: FragmentRole | str, element_type: Attribute, layout: FragmentLayout | str = ""
+    ):
+        super().__init__(FragmentRoleAttr(FragmentRole(role)), element_type, StringAttr(layout))
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
@@ -96,7 +122,7 @@ class FragmentType(ParametrizedAttribute, TypeAttribute):
             layout = ""
             if parser.parse_optional_punctuation(",") is not None:
                 layout = parser.parse_identifier()
-        return (StringAttr(role), element, StringAttr(layout))
+        return (FragmentRoleAttr(FragmentRole(role)), element, StringAttr(layout))
 
     def print_parameters(self, printer: Printer) -> None:
         with printer.in_angle_brackets():
@@ -107,9 +133,7 @@ class FragmentType(ParametrizedAttribute, TypeAttribute):
 
     def verify(self) -> None:
         role, layout = self.role.data, self.layout.data
-        if role not in FRAGMENT_ROLES:
-            raise VerifyException(f"unknown fragment role '{role}'")
-        if role == "accumulator":
+        if role is FragmentRole.ACCUMULATOR:
             if not isinstance(self.element_type, Float32Type):
                 raise VerifyException("expects an f32 accumulator fragment")
             if layout:

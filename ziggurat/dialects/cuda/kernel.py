@@ -48,7 +48,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
 from ziggurat.dialects.cuda.attrs import Dimension, DimensionAttr
-from ziggurat.dialects.device_attrs import memory_space_of
+from ziggurat.dialects.device_attrs import MemorySpace, memory_space_of
 from ziggurat.hardware.cuda import (
     DEFAULT_SM,
     MAX_THREADS_PER_BLOCK,
@@ -178,7 +178,7 @@ class KernelOp(IRDLOperation):
         for i, t in enumerate(inputs):
             if not _is_kernel_argument(t):
                 raise VerifyException(f"argument #{i} has type {t}; expected a memref or scalar")
-            if isinstance(t, MemRefType) and memory_space_of(t) != "global":
+            if isinstance(t, MemRefType) and memory_space_of(t) != MemorySpace.GLOBAL:
                 raise VerifyException(
                     f"argument #{i} is a memref in memory space "
                     f"'{memory_space_of(t) or 'host'}'; kernels take global memory "
@@ -285,7 +285,10 @@ THREAD_DEPENDENT = ("cuda.thread_id", "cuda.lane_id")
 
 
 def _shared_type(op: Operation, memref_type: Attribute) -> MemRefType:
-    if not isinstance(memref_type, MemRefType) or memory_space_of(memref_type) != "shared":
+    if (
+        not isinstance(memref_type, MemRefType)
+        or memory_space_of(memref_type) != MemorySpace.SHARED
+    ):
         raise VerifyException(
             "expects a memref type in #device.memory_space<shared>, got " + str(memref_type)
         )

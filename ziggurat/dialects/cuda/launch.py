@@ -34,7 +34,7 @@ from ziggurat.dialects.cuda.kernel import (
     constant_int,
     enclosing_kernel,
 )
-from ziggurat.dialects.device_attrs import memory_space_of
+from ziggurat.dialects.device_attrs import MemorySpace, memory_space_of
 from ziggurat.hardware.cuda import (
     MAX_THREADS_PER_BLOCK,
     architecture,
@@ -56,7 +56,7 @@ def passes_for(given: Attribute, parameter: Attribute) -> bool:
         isinstance(given, MemRefType)
         and isinstance(parameter, MemRefType)
         and memory_space_of(given) is None
-        and memory_space_of(parameter) == "global"
+        and memory_space_of(parameter) == MemorySpace.GLOBAL
         and given.element_type == parameter.element_type
         and given.get_shape() == parameter.get_shape()
         and given.layout == parameter.layout

@@ -31,7 +31,7 @@ from xdsl.irdl import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from ziggurat.dialects.cuda.attrs import FragmentType, ShuffleMode, ShuffleModeAttr
+from ziggurat.dialects.cuda.attrs import FragmentRole, FragmentType, ShuffleMode, ShuffleModeAttr
 from ziggurat.dialects.cuda.kernel import THREAD_DEPENDENT, InKernel, KernelOp, constant_int
 from ziggurat.hardware.cuda import (
     WARP_SIZE,
@@ -201,12 +201,14 @@ class MmaFillOp(IRDLOperation):
     traits = traits_def(InKernel())
 
     def __init__(self, value: SSAValue):
-        super().__init__(operands=[value], result_types=[FragmentType("accumulator", value.type)])
+        super().__init__(
+            operands=[value], result_types=[FragmentType(FragmentRole.ACCUMULATOR, value.type)]
+        )
 
     def verify_(self) -> None:
         t = self.result.type
         assert isinstance(t, FragmentType)
-        if t.role.data != "accumulator":
+        if t.role.data is not FragmentRole.ACCUMULATOR:
             raise VerifyException("fills only accumulator fragments")
 
 
@@ -232,7 +234,7 @@ class MmaLoadOp(IRDLOperation):
         t = _check_indices(self.source, self.indices, "source")
         fragment = self.result.type
         assert isinstance(fragment, FragmentType)
-        if fragment.role.data == "accumulator":
+        if fragment.role.data is FragmentRole.ACCUMULATOR:
             raise VerifyException("loads 'a' and 'b' fragments (fill the accumulator)")
         _check_tile(t, fragment)
 
@@ -273,7 +275,7 @@ class MmaComputeOp(IRDLOperation):
         assert isinstance(lhs, FragmentType) and isinstance(rhs, FragmentType)
         assert isinstance(acc, FragmentType)
         roles = [t.role.data for t in (lhs, rhs, acc)]
-        if roles != ["a", "b", "accumulator"]:
+        if roles != list(FragmentRole):
             raise VerifyException(f"expects fragments a, b, accumulator; got {', '.join(roles)}")
         if lhs.element_type != rhs.element_type:
             raise VerifyException("expects a and b of the same element type")
@@ -301,6 +303,6 @@ class MmaStoreOp(IRDLOperation):
         t = _check_indices(self.destination, self.indices, "destination")
         fragment = self.value.type
         assert isinstance(fragment, FragmentType)
-        if fragment.role.data != "accumulator":
+        if fragment.role.data is not FragmentRole.ACCUMULATOR:
             raise VerifyException("stores accumulator fragments")
         _check_tile(t, fragment)

@@ -34,7 +34,7 @@ from xdsl.rewriter import Rewriter
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cpu, device
-from ziggurat.dialects.device_attrs import TARGETS, MemorySpaceAttr
+from ziggurat.dialects.device_attrs import TARGETS, Dim, MemorySpaceAttr
 from ziggurat.dialects.memref import CopyOp as MemrefCopyOp
 
 CPU_SPACES = TARGETS["cpu"].memory_spaces
@@ -51,7 +51,7 @@ def _loops(
     dims = parallel.dims
     groups: list[list[int]] = []
     for k, dim in enumerate(dims):
-        if groups and dim == "thread" and dims[groups[-1][0]] == "thread":
+        if groups and dim == Dim.THREAD and dims[groups[-1][0]] == Dim.THREAD:
             groups[-1].append(k)
         else:
             groups.append([k])
@@ -67,13 +67,13 @@ def _loops(
         upper = [parallel.upperBound[k] for k in group]
         steps = [parallel.step[k] for k in group]
         kind = dims[group[0]]
-        if kind == "thread":
+        if kind == Dim.THREAD:
             block = Block(arg_types=[IndexType()] * len(group))
             block.add_op(cpu.YieldOp())
             loop: Operation = cpu.ParallelForOp(
                 lower, upper, steps, Region(block), schedule, chunk, threads
             )
-        elif kind == "simd":
+        elif kind == Dim.SIMD:
             block = Block(arg_types=[IndexType()])
             block.add_op(cpu.YieldOp())
             loop = cpu.SimdOp(lower[0], upper[0], steps[0], Region(block))
@@ -123,7 +123,7 @@ def _inline_launch(launch: device.LaunchOp) -> None:
 def _strip(t: Attribute, op: Operation) -> Attribute:
     """`t` without a CPU device memory space; other device spaces are refused."""
     if isinstance(t, MemRefType) and isinstance(t.memory_space, MemorySpaceAttr):
-        space = t.memory_space.space.data
+        space = t.memory_space.data
         if space not in CPU_SPACES:
             raise _error(
                 op,

@@ -33,6 +33,7 @@ from xdsl.traits import is_side_effect_free
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda, device
+from ziggurat.dialects.device_attrs import Dim
 from ziggurat.passes.conversion.cuda_placement import place_buffers
 
 _IDS = {"x": 0, "y": 1, "z": 2}
@@ -228,7 +229,7 @@ class _Outliner:
             lower = mapping.get(parallel.lowerBound[k], parallel.lowerBound[k])
             upper = mapping.get(parallel.upperBound[k], parallel.upperBound[k])
             step = mapping.get(parallel.step[k], parallel.step[k])
-            if dim == "sequential":
+            if dim == Dim.SEQUENTIAL:
                 loop_body = Block(arg_types=[IndexType()])
                 loop_body.args[0].name_hint = iv.name_hint
                 loop_body.add_op(scf.YieldOp())
@@ -256,7 +257,7 @@ class _Outliner:
 
 def _sequential_loops(parallel: device.ParallelOp) -> None:
     """Replace a band mapped to `sequential` dims by the scf.for nest each thread runs."""
-    if any(d != "sequential" for d in parallel.dims):
+    if any(d != Dim.SEQUENTIAL for d in parallel.dims):
         raise CompileError(
             "cuda: a band nested below the thread band must be sequential, got "
             + ", ".join(parallel.dims),

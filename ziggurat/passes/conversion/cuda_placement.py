@@ -26,7 +26,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda, device
-from ziggurat.dialects.device_attrs import MemorySpaceAttr, memory_space_of
+from ziggurat.dialects.device_attrs import MemorySpace, MemorySpaceAttr, memory_space_of
 from ziggurat.dialects.memory_effects import is_view, view_root
 
 READS = frozenset({"memref.load", "affine.load", "cuda.dp4a", "cuda.mma_load", "memref.dim"})
@@ -34,7 +34,7 @@ WRITES = frozenset({"memref.store", "affine.store", "cuda.mma_store"})
 
 
 def global_type(t: MemRefType) -> MemRefType:
-    return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr("global"))
+    return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr(MemorySpace.GLOBAL))
 
 
 def is_device_code(op: Operation) -> bool:

@@ -18,6 +18,7 @@ from xdsl.dialects.builtin import IndexType, IntegerAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from ziggurat.dialects.device import ParallelOp, YieldOp
+from ziggurat.dialects.device_attrs import Dim
 from ziggurat.hardware.cuda import WARP_SIZE
 
 if TYPE_CHECKING:
@@ -27,15 +28,15 @@ MAX_BLOCK_THREADS = 256
 """Threads of a default block: enough warps to hide latency, registers to spare."""
 
 
-def _hardware(n: int, kind: str) -> list[str]:
+def _hardware(n: int, kind: str) -> list[Dim]:
     """`n` dims, innermost last: the innermost three on `kind`_x/y/z, outer ones sequential."""
-    named = [f"{kind}_z", f"{kind}_y", f"{kind}_x"][-min(n, 3) :] if n else []
-    return ["sequential"] * (n - len(named)) + named
+    named = [Dim(f"{kind}_{axis}") for axis in "zyx"][-min(n, 3) :] if n else []
+    return [Dim.SEQUENTIAL] * (n - len(named)) + named
 
 
 def map_band_to_cuda(pass_: MapToDevicePass, root: Operation) -> None:
     def sequential(loop: Operation) -> None:
-        pass_.replace_band(loop, lambda n, _, __: ["sequential"] * n, sequential)
+        pass_.replace_band(loop, lambda n, _, __: [Dim.SEQUENTIAL] * n, sequential)
 
     def nested(loop: Operation) -> None:
         # Only a band right inside the block band can run on the block's threads: one
@@ -82,7 +83,7 @@ def default_block_sizes(extents: list[int | None]) -> list[int]:
 
 def _split(top: ParallelOp, block_sizes: tuple[int, ...]) -> None:
     """Split the block dimensions of `top` into blocks of threads, with a bounds guard."""
-    split = [k for k, d in enumerate(top.dims) if d != "sequential"]
+    split = [k for k, d in enumerate(top.dims) if d != Dim.SEQUENTIAL]
     extents = [_constant_extent(top.lowerBound[k], top.upperBound[k], top.step[k]) for k in split]
     sizes = list(block_sizes[-len(split) :]) if block_sizes else default_block_sizes(extents)
     sizes = [1] * (len(split) - len(sizes)) + sizes

@@ -43,7 +43,7 @@ from xdsl.rewriter import InsertPoint
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import affine
 from ziggurat.dialects.device import LaunchOp, ParallelOp, YieldOp
-from ziggurat.dialects.device_attrs import TARGETS, TargetAttr
+from ziggurat.dialects.device_attrs import TARGETS, Dim, TargetAttr
 from ziggurat.dialects.scf import ParallelOp as ScfParallelOp
 from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK
 from ziggurat.passes.affine.affine_expr import AffineExpander
@@ -192,7 +192,7 @@ class MapToDevicePass(ModulePass):
     def replace_band(
         self,
         root: Operation,
-        mapping: Callable[[int, bool, int | None], list[str]],
+        mapping: Callable[[int, bool, int | None], list[Dim]],
         nested: Callable[[Operation], None] | None = None,
     ) -> ParallelOp:
         """Replace the band rooted at `root` by a `device.parallel` mapped by `mapping`
@@ -236,10 +236,10 @@ class MapToDevicePass(ModulePass):
                     nested(loop)
         return parallel
 
-    def _mapping(self, n: int, top: bool, innermost: bool, last_step: int | None) -> list[str]:
-        mapping = ["thread" if top else "sequential"] * n
+    def _mapping(self, n: int, top: bool, innermost: bool, last_step: int | None) -> list[Dim]:
+        mapping = [Dim.THREAD if top else Dim.SEQUENTIAL] * n
         if self.simd and innermost and last_step == 1 and (n > 1 or not top):
-            mapping[-1] = "simd"
+            mapping[-1] = Dim.SIMD
         return mapping
 
 

@@ -53,7 +53,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda
-from ziggurat.dialects.device_attrs import MemorySpaceAttr
+from ziggurat.dialects.device_attrs import MemorySpace, MemorySpaceAttr
 from ziggurat.dialects.linalg import BatchMatmulOp, MatmulOp
 from ziggurat.hardware.cuda import DEFAULT_SM, MAX_THREADS_PER_BLOCK, WARP_SIZE, architecture
 from ziggurat.passes.gemm import (
@@ -133,10 +133,10 @@ def _select_load(cond: SSAValue, load: Callable[[], SSAValue], zero: SSAValue) -
 
 
 def _global(t: MemRefType) -> MemRefType:
-    return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr("global"))
+    return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr(MemorySpace.GLOBAL))
 
 
-def _space(element: Attribute, shape: Sequence[int], space: str) -> MemRefType:
+def _space(element: Attribute, shape: Sequence[int], space: MemorySpace) -> MemRefType:
     return MemRefType(element, shape, memory_space=MemorySpaceAttr(space))
 
 
@@ -175,10 +175,10 @@ class _Gemm:
         staged = i8 if self.dp4a else acc_t
         a_shape = [2, t.bm, t.bk] if self.dp4a else [2, t.bk, t.bm]
         b_shape = [2, t.bn, t.bk] if self.dp4a else [2, t.bk, t.bn]
-        a_tile = cuda.SharedMemoryOp(_space(staged, a_shape, "shared")).memref
-        b_tile = cuda.SharedMemoryOp(_space(staged, b_shape, "shared")).memref
+        a_tile = cuda.SharedMemoryOp(_space(staged, a_shape, MemorySpace.SHARED)).memref
+        b_tile = cuda.SharedMemoryOp(_space(staged, b_shape, MemorySpace.SHARED)).memref
         accv = memref.AllocaOp.get(
-            acc_t, shape=[t.tm, t.tn], memory_space=MemorySpaceAttr("local")
+            acc_t, shape=[t.tm, t.tn], memory_space=MemorySpaceAttr(MemorySpace.LOCAL)
         ).memref
         start = self.init if self.init is not None else self.ar.zero()
         _for(t.tm, lambda i: _for(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
@@ -503,12 +503,14 @@ class _TensorCoreGemm:
         col0 = mul(cuda.BlockIdOp("x").result, index(t.bn))
         row0 = mul(cuda.BlockIdOp("y").result, index(t.bm))
         a_tiles = [
-            cuda.SharedMemoryOp(_space(bf16, [t.bm, t.bk + PAD], "shared")).memref for _ in range(2)
+            cuda.SharedMemoryOp(_space(bf16, [t.bm, t.bk + PAD], MemorySpace.SHARED)).memref
+            for _ in range(2)
         ]
         b_tiles = [
-            cuda.SharedMemoryOp(_space(bf16, [t.bk, t.bn + PAD], "shared")).memref for _ in range(2)
+            cuda.SharedMemoryOp(_space(bf16, [t.bk, t.bn + PAD], MemorySpace.SHARED)).memref
+            for _ in range(2)
         ]
-        scratch = cuda.SharedMemoryOp(_space(f32, [t.warps * 16, 16], "shared")).memref
+        scratch = cuda.SharedMemoryOp(_space(f32, [t.warps * 16, 16], MemorySpace.SHARED)).memref
         start = self.init if self.init is not None else arith.ConstantOp(FloatAttr(0.0, f32)).result
         accs: list[SSAValue] = [cuda.MmaFillOp(start).result for _ in range(4)]
         threads = t.warps * 32
@@ -535,7 +537,7 @@ class _TensorCoreGemm:
                     cuda.MmaLoadOp(
                         a_tiles[buffer],
                         [add(wm, index(16 * i)), index(kk)],
-                        cuda.FragmentType("a", bf16, "row_major"),
+                        cuda.FragmentType(cuda.FragmentRole.A, bf16, cuda.FragmentLayout.ROW_MAJOR),
                     ).result
                     for i in range(2)
                 ]
@@ -543,7 +545,7 @@ class _TensorCoreGemm:
                     cuda.MmaLoadOp(
                         b_tiles[buffer],
                         [index(kk), add(wn, index(16 * j))],
-                        cuda.FragmentType("b", bf16, "row_major"),
+                        cuda.FragmentType(cuda.FragmentRole.B, bf16, cuda.FragmentLayout.ROW_MAJOR),
                     ).result
                     for j in range(2)
                 ]

@@ -41,7 +41,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects import cuda
-from ziggurat.dialects.device_attrs import MemorySpaceAttr
+from ziggurat.dialects.device_attrs import MemorySpace, MemorySpaceAttr
 from ziggurat.hardware.cuda import MAX_THREADS_PER_BLOCK, WARP_SIZE
 from ziggurat.passes.gemm import captured_values
 from ziggurat.passes.index_arith import index
@@ -126,7 +126,7 @@ def _match(op: GenericOp) -> _Reduction | None:
 
 def _global(t: Attribute) -> Attribute:
     if isinstance(t, MemRefType):
-        return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr("global"))
+        return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr(MemorySpace.GLOBAL))
     return t
 
 
