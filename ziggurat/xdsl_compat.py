@@ -13,13 +13,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, MemRefType, UnrankedMemRefType
 from xdsl.ir import Attribute, Block, Operation, TypeAttribute
 from xdsl.ir.affine import AffineExpr
+from xdsl.irdl import IRDLOperation
+from xdsl.irdl.declarative_assembly_format import FormatProgram
 from xdsl.parser import Parser
 from xdsl.parser.affine_parser import AffineParser
+from xdsl.printer import Printer
 from xdsl.utils.mlir_lexer import MLIRToken
+
+OpT = TypeVar("OpT", bound=IRDLOperation)
 
 
 class Wording:
@@ -143,10 +149,36 @@ def affine_expr_parser(
     return lambda: affine._parse_affine_expr(parse_optional_id)  # pyright: ignore[reportPrivateUsage]
 
 
+def with_assembly_format(fmt: str) -> Callable[[type[OpT]], type[OpT]]:
+    """Give a subclass of an xDSL op the declarative syntax `fmt`.
+
+    `irdl_op_definition` cannot run again on a subclass of a defined op (its
+    fields are accessors by then), so the format is compiled against the
+    parent's op definition, which the subclass shares.
+    """
+
+    def decorate(cls: type[OpT]) -> type[OpT]:
+        program = FormatProgram.from_str(fmt, cls.get_irdl_definition())
+
+        def parse(op_cls: type[OpT], parser: Parser) -> OpT:
+            return program.parse(parser, op_cls)
+
+        def print_(op: OpT, printer: Printer) -> None:
+            program.print(printer, op)
+
+        cls.parse = classmethod(parse)  # pyright: ignore[reportAttributeAccessIssue]
+        cls.print = print_  # pyright: ignore[reportAttributeAccessIssue]
+        cls.assembly_format = fmt
+        return cls
+
+    return decorate
+
+
 __all__ = [
     "PRIVATE_HOOKS",
     "ExtensibleParser",
     "Wording",
     "affine_expr_parser",
     "current_token",
+    "with_assembly_format",
 ]

@@ -22,6 +22,8 @@ from xdsl.dialects.arith import Arith
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.dialects.cf import Cf
 from xdsl.dialects.func import Func
+from xdsl.dialects.memref import AllocOp, RankOp
+from xdsl.ir import Dialect
 from xdsl.ir.affine import AffineExpr
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError, VerifyException
@@ -155,3 +157,16 @@ def test_whole_literal_errors_start_as_ziggurat_expects(literal: str) -> None:
     with pytest.raises(ParseError) as caught:
         _parser(text).parse_module()
     assert caught.value.msg.startswith(compat.Wording.WHOLE_LITERAL), caught.value.msg
+
+
+def test_a_format_compiles_against_a_defined_op() -> None:
+    @compat.with_assembly_format("$source attr-dict `:` type($source)")
+    class Rank(RankOp):
+        pass
+
+    text = "%m = memref.alloc() : memref<4xf32>\n%r = memref.rank %m : memref<4xf32>\n"
+    ctx = _context()
+    ctx.load_dialect(Dialect("memref", [Rank, AllocOp]))
+    module = Parser(ctx, text).parse_module()
+    assert isinstance(list(module.ops)[1], Rank)
+    assert "memref.rank %m : memref<4xf32>" in str(module)

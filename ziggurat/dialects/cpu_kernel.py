@@ -161,41 +161,12 @@ class CallOp(IRDLOperation):
     callee = prop_def(SymbolRefAttr)
     arguments = var_operand_def()
 
+    assembly_format = (
+        "$callee `(` $arguments `)` attr-dict `:` `(` type($arguments) `)` `->` `(` `)`"
+    )
+
     def __init__(self, callee: str, arguments: Sequence[SSAValue]):
         super().__init__(operands=[arguments], properties={"callee": SymbolRefAttr(callee)})
-
-    @classmethod
-    def parse(cls, parser: Parser) -> CallOp:
-        callee = parser.parse_symbol_name().data
-        names = parser.parse_comma_separated_list(
-            Parser.Delimiter.PAREN, parser.parse_unresolved_operand
-        )
-        attrs = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        pos = parser.pos
-        function_type = parser.parse_function_type()
-        if function_type.outputs.data:
-            parser.raise_error("expected '-> ()': a microkernel has no results", pos, parser.pos)
-        if len(function_type.inputs) != len(names):
-            parser.raise_error(
-                f"expected {len(names)} argument types, got {len(function_type.inputs)}",
-                pos,
-                parser.pos,
-            )
-        op = cls(callee, parser.resolve_operands(names, function_type.inputs.data, pos))
-        op.attributes |= attrs
-        return op
-
-    def print(self, printer: Printer) -> None:
-        printer.print_string(" ")
-        printer.print_symbol_name(self.callee.root_reference.data)
-        with printer.in_parens():
-            printer.print_list(self.arguments, printer.print_ssa_value)
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        with printer.in_parens():
-            printer.print_list(self.arguments.types, printer.print_attribute)
-        printer.print_string(" -> ()")
 
     def kernel(self) -> MicrokernelOp:
         """The called microkernel (the verifier has checked that it exists)."""

@@ -3,8 +3,9 @@
 xDSL reads and prints `memref.copy`, `memref.cast`, `memref.global`,
 `memref.rank`, `memref.memory_space_cast`,
 `memref.extract_aligned_pointer_as_index`, `memref.alloca_scope` and
-`memref.atomic_rmw` only in generic form; here they get MLIR's syntax, and
-the reshaping ops print their reassociation as MLIR does.
+`memref.atomic_rmw` only in generic form; here they get MLIR's syntax (by
+`assembly_format` where MLIR's is declarative too), and the reshaping ops
+print their reassociation as MLIR does.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.ir import Attribute, Block, SSAValue
+from xdsl.ir import Attribute, Block
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
@@ -35,139 +36,34 @@ from xdsl.utils.hints import isa
 from ziggurat.dialects.arith import ATOMIC_RMW_KINDS, FLOAT_ATOMIC_KINDS
 from ziggurat.dialects.extend import extend_dialect
 from ziggurat.dialects.shape_syntax import print_reshape
+from ziggurat.xdsl_compat import with_assembly_format
 
 
-def _parse_cast(parser: Parser) -> tuple[SSAValue, Attribute, dict[str, Attribute]]:
-    """`%src {attrs} : type to type`, the syntax of MLIR's cast-like ops."""
-    source = parser.parse_unresolved_operand()
-    attrs = parser.parse_optional_attr_dict()
-    parser.parse_punctuation(":")
-    pos = parser.pos
-    source_type = parser.parse_type()
-    parser.parse_keyword("to")
-    result_type = parser.parse_type()
-    return parser.resolve_operands([source], [source_type], pos)[0], result_type, attrs
-
-
-def _print_cast(printer: Printer, source: SSAValue, result: SSAValue, attrs) -> None:
-    printer.print_string(" ")
-    printer.print_ssa_value(source)
-    printer.print_op_attributes(attrs)
-    printer.print_string(" : ")
-    printer.print_attribute(source.type)
-    printer.print_string(" to ")
-    printer.print_attribute(result.type)
-
-
+@with_assembly_format(
+    "$source `,` $destination attr-dict `:` type($source) `to` type($destination)"
+)
 class CopyOp(xmemref.CopyOp):
     """`memref.copy %src, %dst : memref<...> to memref<...>`"""
 
-    @classmethod
-    def parse(cls, parser: Parser) -> CopyOp:
-        pos = parser.pos
-        source = parser.parse_unresolved_operand()
-        parser.parse_punctuation(",")
-        destination = parser.parse_unresolved_operand()
-        attrs = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        source_type = parser.parse_type()
-        parser.parse_keyword("to")
-        destination_type = parser.parse_type()
-        src, dst = parser.resolve_operands(
-            [source, destination], [source_type, destination_type], pos
-        )
-        op = cls(src, dst)
-        op.attributes |= attrs
-        return op
 
-    def print(self, printer: Printer):
-        printer.print_string(" ")
-        printer.print_ssa_value(self.source)
-        printer.print_string(", ")
-        printer.print_ssa_value(self.destination)
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        printer.print_attribute(self.source.type)
-        printer.print_string(" to ")
-        printer.print_attribute(self.destination.type)
-
-
+@with_assembly_format("$source attr-dict `:` type($source) `to` type($dest)")
 class CastOp(xmemref.CastOp):
     """`%r = memref.cast %m : memref<4xf32> to memref<?xf32>`"""
 
-    @classmethod
-    def parse(cls, parser: Parser) -> CastOp:
-        source, result_type, attrs = _parse_cast(parser)
-        op = cls.build(operands=[source], result_types=[result_type])
-        op.attributes |= attrs
-        return op
 
-    def print(self, printer: Printer):
-        _print_cast(printer, self.source, self.dest, self.attributes)
-
-
+@with_assembly_format("$source attr-dict `:` type($source) `to` type($dest)")
 class MemorySpaceCastOp(xmemref.MemorySpaceCastOp):
     """`%r = memref.memory_space_cast %m : memref<4xf32, 1> to memref<4xf32>`"""
 
-    @classmethod
-    def parse(cls, parser: Parser) -> MemorySpaceCastOp:
-        source, result_type, attrs = _parse_cast(parser)
-        op = cls.build(operands=[source], result_types=[result_type])
-        op.attributes |= attrs
-        return op
 
-    def print(self, printer: Printer):
-        _print_cast(printer, self.source, self.dest, self.attributes)
-
-
+@with_assembly_format("$source attr-dict `:` type($source)")
 class RankOp(xmemref.RankOp):
     """`%r = memref.rank %m : memref<4x?xf32>`"""
 
-    @classmethod
-    def parse(cls, parser: Parser) -> RankOp:
-        source = parser.parse_unresolved_operand()
-        attrs = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        source_type = parser.parse_type()
-        op = cls.build(
-            operands=[parser.resolve_operand(source, source_type)], result_types=[IndexType()]
-        )
-        op.attributes |= attrs
-        return op
 
-    def print(self, printer: Printer):
-        printer.print_string(" ")
-        printer.print_ssa_value(self.source)
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        printer.print_attribute(self.source.type)
-
-
+@with_assembly_format("$source `:` type($source) `->` type($aligned_pointer) attr-dict")
 class ExtractAlignedPointerAsIndexOp(xmemref.ExtractAlignedPointerAsIndexOp):
     """`%p = memref.extract_aligned_pointer_as_index %m : memref<4xf32> -> index`"""
-
-    @classmethod
-    def parse(cls, parser: Parser) -> ExtractAlignedPointerAsIndexOp:
-        source = parser.parse_unresolved_operand()
-        attrs = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        source_type = parser.parse_type()
-        parser.parse_punctuation("->")
-        result_type = parser.parse_type()
-        op = cls.build(
-            operands=[parser.resolve_operand(source, source_type)], result_types=[result_type]
-        )
-        op.attributes |= attrs
-        return op
-
-    def print(self, printer: Printer):
-        printer.print_string(" ")
-        printer.print_ssa_value(self.source)
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        printer.print_attribute(self.source.type)
-        printer.print_string(" -> ")
-        printer.print_attribute(self.aligned_pointer.type)
 
 
 class AllocaScopeOp(xmemref.AllocaScopeOp):
@@ -203,32 +99,9 @@ class AllocaScopeOp(xmemref.AllocaScopeOp):
         printer.print_op_attributes(self.attributes)
 
 
+@with_assembly_format("attr-dict ($ops^ `:` type($ops))?")
 class AllocaScopeReturnOp(xmemref.AllocaScopeReturnOp):
     """`memref.alloca_scope.return %v : f32`"""
-
-    @classmethod
-    def parse(cls, parser: Parser) -> AllocaScopeReturnOp:
-        attrs = parser.parse_optional_attr_dict()
-        values: list[SSAValue] = []
-        pos = parser.pos
-        names = parser.parse_optional_undelimited_comma_separated_list(
-            parser.parse_optional_unresolved_operand, parser.parse_unresolved_operand
-        )
-        if names:
-            parser.parse_punctuation(":")
-            types = parser.parse_comma_separated_list(Parser.Delimiter.NONE, parser.parse_type)
-            values = list(parser.resolve_operands(names, types, pos))
-        op = cls.build(operands=[values])
-        op.attributes |= attrs
-        return op
-
-    def print(self, printer: Printer):
-        printer.print_op_attributes(self.attributes)
-        if self.ops:
-            printer.print_string(" ")
-            printer.print_list(self.ops, printer.print_ssa_value)
-            printer.print_string(" : ")
-            printer.print_list(self.ops.types, printer.print_attribute)
 
 
 class AtomicRMWOp(xmemref.AtomicRMWOp):
