@@ -22,24 +22,21 @@ read it, which ends with the barrier. int8 GEMMs stage i8 tiles with K innermost
 (A as [m][k], B transposed to [n][k], K tiles of 16) and take four products at a time
 with `cuda.dp4a` into i32 accumulators (wrapping, as `linalg.matmul` on i32 does).
 bf16 x bf16 -> f32 GEMMs whose shapes divide the tiles run on WMMA tensor-core
-fragments instead (`_TensorCoreGemm`). An elementwise
+fragments instead (`TensorCoreGemm`). An elementwise
 `linalg.generic` that follows the matmul on C (bias, ReLU, requantisation) is applied
 in the write-back (cpu_matmul.fusable_epilogue); everything else is left as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from xdsl.builder import ImplicitBuilder
 from xdsl.context import Context
-from xdsl.dialects import arith, memref, scf
+from xdsl.dialects import arith, memref
 from xdsl.dialects.builtin import (
     BFloat16Type,
     Float32Type,
-    FloatAttr,
-    IndexType,
     IntegerAttr,
     IntegerType,
     MemRefType,
@@ -47,7 +44,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.dialects.func import FuncOp
 from xdsl.dialects.linalg.ops import FillOp
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
@@ -56,6 +53,14 @@ from ziggurat.dialects import cuda
 from ziggurat.dialects.device_attrs import MemorySpace, MemorySpaceAttr
 from ziggurat.dialects.linalg import BatchMatmulOp, MatmulOp
 from ziggurat.hardware.cuda import DEFAULT_SM, MAX_THREADS_PER_BLOCK, WARP_SIZE, architecture
+from ziggurat.passes.cuda.cuda_matmul_tensor_cores import TensorCoreGemm, tensor_core_tiling
+from ziggurat.passes.cuda.kernel_builder import (
+    for_loop,
+    global_memref,
+    if_then,
+    memref_in,
+    select_load,
+)
 from ziggurat.passes.gemm import (
     I8_I32,
     Arithmetic,
@@ -105,41 +110,6 @@ def choose_tiling(m: int, n: int, bm: int, bn: int, bk: int, tm: int, tn: int) -
     return GemmTiling(bm, bn, bk, tm, tn)
 
 
-def _for(upper: int | SSAValue, body: Callable[[SSAValue], object], lower: int = 0) -> None:
-    block = Block(arg_types=[IndexType()])
-    with ImplicitBuilder(block):
-        body(block.args[0])
-        scf.YieldOp()
-    hi = index(upper) if isinstance(upper, int) else upper
-    scf.ForOp(index(lower), hi, index(1), [], block)
-
-
-def _if(cond: SSAValue, then: Callable[[], None]) -> None:
-    block = Block()
-    with ImplicitBuilder(block):
-        then()
-        scf.YieldOp()
-    scf.IfOp(cond, [], Region(block))
-
-
-def _select_load(cond: SSAValue, load: Callable[[], SSAValue], zero: SSAValue) -> SSAValue:
-    """`cond ? load() : zero` without reading out of bounds."""
-    then, otherwise = Block(), Block()
-    with ImplicitBuilder(then):
-        scf.YieldOp(load())
-    with ImplicitBuilder(otherwise):
-        scf.YieldOp(zero)
-    return scf.IfOp(cond, [zero.type], Region(then), Region(otherwise)).results[0]
-
-
-def _global(t: MemRefType) -> MemRefType:
-    return MemRefType(t.element_type, t.shape, t.layout, MemorySpaceAttr(MemorySpace.GLOBAL))
-
-
-def _space(element: Attribute, shape: Sequence[int], space: MemorySpace) -> MemRefType:
-    return MemRefType(element, shape, memory_space=MemorySpaceAttr(space))
-
-
 @dataclass
 class _Gemm:
     """Builds the kernel body of one GEMM."""
@@ -175,13 +145,13 @@ class _Gemm:
         staged = i8 if self.dp4a else acc_t
         a_shape = [2, t.bm, t.bk] if self.dp4a else [2, t.bk, t.bm]
         b_shape = [2, t.bn, t.bk] if self.dp4a else [2, t.bk, t.bn]
-        a_tile = cuda.SharedMemoryOp(_space(staged, a_shape, MemorySpace.SHARED)).memref
-        b_tile = cuda.SharedMemoryOp(_space(staged, b_shape, MemorySpace.SHARED)).memref
+        a_tile = cuda.SharedMemoryOp(memref_in(staged, a_shape, MemorySpace.SHARED)).memref
+        b_tile = cuda.SharedMemoryOp(memref_in(staged, b_shape, MemorySpace.SHARED)).memref
         accv = memref.AllocaOp.get(
             acc_t, shape=[t.tm, t.tn], memory_space=MemorySpaceAttr(MemorySpace.LOCAL)
         ).memref
         start = self.init if self.init is not None else self.ar.zero()
-        _for(t.tm, lambda i: _for(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
+        for_loop(t.tm, lambda i: for_loop(t.tn, lambda j: memref.StoreOp.get(start, accv, [i, j])))
         zero = arith.ConstantOp(IntegerAttr(0, i8)).result if self.dp4a else self.ar.zero()
         sizes = (index(self.m), index(self.n), index(self.k))
         k_major = not self.dp4a
@@ -198,7 +168,7 @@ class _Gemm:
             stage = arith.RemUIOp(kt, index(2)).result
             following = add(kt, index(1))
             other = arith.SubiOp(index(1), stage).result
-            _if(
+            if_then(
                 less(following, index(tiles)),
                 lambda: load_tiles(other, mul(following, index(t.bk))),
             )
@@ -232,12 +202,12 @@ class _Gemm:
                         )
 
             if self.dp4a:
-                _for(t.bk // 4, step_dp4a)
+                for_loop(t.bk // 4, step_dp4a)
             else:
-                _for(t.bk, step)
+                for_loop(t.bk, step)
             cuda.BarrierOp()
 
-        _for(tiles, k_tile)
+        for_loop(tiles, k_tile)
         self._write_back(c, accv, row0, col0, ty, tx, sizes)
 
     def _stage(
@@ -269,18 +239,18 @@ class _Gemm:
 
                 if ragged:  # tiles overhang the operand: read zeros there
                     inside = both(less(gi, limits[0]), less(gj, limits[1]))
-                    value = _select_load(inside, load, zero)
+                    value = select_load(inside, load, zero)
                 else:
                     value = load()
                 where = [stage, j, i] if transpose else [stage, i, j]
                 memref.StoreOp.get(value, tile, where)
 
             if (rows * cols) % t.threads:
-                _if(less(e, index(rows * cols)), store)
+                if_then(less(e, index(rows * cols)), store)
             else:
                 store()
 
-        _for(per_thread, one)
+        for_loop(per_thread, one)
 
     def _write_back(self, c, accv, row0, col0, ty, tx, sizes) -> None:
         t = self.tiling
@@ -299,11 +269,11 @@ class _Gemm:
                 memref.StoreOp.get(value, c, where)
 
             if self.m % t.bm or self.n % t.bn:
-                _if(both(less(row, sizes[0]), less(col, sizes[1])), store)
+                if_then(both(less(row, sizes[0]), less(col, sizes[1])), store)
             else:
                 store()
 
-        _for(t.tm, lambda i: _for(t.tn, lambda j: element(i, j)))
+        for_loop(t.tm, lambda i: for_loop(t.tn, lambda j: element(i, j)))
 
 
 def _folded_fill(op: Operation, c: SSAValue) -> FillOp | None:
@@ -395,7 +365,9 @@ class CudaMatmulKernelPass(ModulePass):
                     constants.append(value)
                 else:
                     args.append(value)
-        kernel_types = [_global(v.type) if isinstance(v.type, MemRefType) else v.type for v in args]  # pyright: ignore
+        kernel_types = [
+            global_memref(v.type) if isinstance(v.type, MemRefType) else v.type for v in args
+        ]  # pyright: ignore
         block = Block(arg_types=kernel_types)
         for arg, value in zip(block.args, args, strict=True):
             arg.name_hint = value.name_hint
@@ -405,7 +377,7 @@ class CudaMatmulKernelPass(ModulePass):
             epilogue = Epilogue(epilogue.generic, sources)
         init = block.args[3] if fill is not None else None
         if tensor_cores is not None:
-            gemm: _Gemm | _TensorCoreGemm = _TensorCoreGemm(tensor_cores, m, n, k, init, epilogue)
+            gemm: _Gemm | TensorCoreGemm = TensorCoreGemm(tensor_cores, m, n, k, init, epilogue)
             threads, block_n, block_m = tensor_cores.warps * 32, tensor_cores.bn, tensor_cores.bm
         else:
             assert ar is not None
@@ -442,165 +414,3 @@ class CudaMatmulKernelPass(ModulePass):
             Rewriter.erase_op(fill)
         Rewriter.erase_op(op)
         return True
-
-
-@dataclass(frozen=True)
-class TensorCoreTiling:
-    """Block tile BM x BN over warps of 32 x 32 (2 x 2 WMMA fragments), K tile BK."""
-
-    bm: int = 128
-    bn: int = 64
-    bk: int = 32
-
-    @property
-    def warps(self) -> int:
-        return (self.bm // 32) * (self.bn // 32)
-
-
-PAD = 8
-"""bf16 elements added to each shared row: rows stay 32-byte aligned for WMMA while
-consecutive rows fall in different banks."""
-
-
-def tensor_core_tiling(m: int, n: int, k: int) -> TensorCoreTiling | None:
-    """The largest block tile dividing M and N (K by 32), or None for ragged shapes."""
-    if k % 32:
-        return None
-    for bm, bn in ((128, 64), (64, 64), (64, 32), (32, 32)):
-        if m % bm == 0 and n % bn == 0:
-            return TensorCoreTiling(bm, bn)
-    return None
-
-
-@dataclass
-class _TensorCoreGemm:
-    """Builds a bf16 x bf16 -> f32 GEMM on WMMA m16n16k16 fragments.
-
-    Each warp owns a 32 x 32 tile of C as four accumulator fragments carried through
-    the K loop. A and B tiles are staged in two shared buffers each, alternating
-    (the loop handles two K tiles per iteration so each buffer is named statically);
-    the next tile is loaded while the current one feeds the tensor cores. The
-    write-back goes fragment by fragment through a per-warp 16 x 16 scratch tile so
-    the epilogue and the old value of C apply element by element.
-    """
-
-    tiling: TensorCoreTiling
-    m: int
-    n: int
-    k: int
-    init: SSAValue | None
-    epilogue: Epilogue | None
-    captured: dict[SSAValue, SSAValue] = field(default_factory=dict)
-
-    def build(self, a: SSAValue, b: SSAValue, c: SSAValue) -> None:
-        t = self.tiling
-        tid = cuda.ThreadIdOp("x").result
-        warp = arith.DivUIOp(tid, index(32)).result
-        lane = arith.RemUIOp(tid, index(32)).result
-        across = index(t.bn // 32)
-        wm = mul(arith.DivUIOp(warp, across).result, index(32))
-        wn = mul(arith.RemUIOp(warp, across).result, index(32))
-        col0 = mul(cuda.BlockIdOp("x").result, index(t.bn))
-        row0 = mul(cuda.BlockIdOp("y").result, index(t.bm))
-        a_tiles = [
-            cuda.SharedMemoryOp(_space(bf16, [t.bm, t.bk + PAD], MemorySpace.SHARED)).memref
-            for _ in range(2)
-        ]
-        b_tiles = [
-            cuda.SharedMemoryOp(_space(bf16, [t.bk, t.bn + PAD], MemorySpace.SHARED)).memref
-            for _ in range(2)
-        ]
-        scratch = cuda.SharedMemoryOp(_space(f32, [t.warps * 16, 16], MemorySpace.SHARED)).memref
-        start = self.init if self.init is not None else arith.ConstantOp(FloatAttr(0.0, f32)).result
-        accs: list[SSAValue] = [cuda.MmaFillOp(start).result for _ in range(4)]
-        threads = t.warps * 32
-        tiles = self.k // t.bk
-
-        def stage(tile, source, rows, cols, r0, c0) -> None:
-            def one(r: SSAValue) -> None:
-                e = add(tid, mul(r, index(threads)))
-                i = arith.DivUIOp(e, index(cols)).result
-                j = arith.RemUIOp(e, index(cols)).result
-                value = memref.LoadOp.get(source, [add(r0, i), add(c0, j)]).res
-                memref.StoreOp.get(value, tile, [i, j])
-
-            _for(rows * cols // threads, one)
-
-        def load(buffer: int, k0: SSAValue) -> None:
-            stage(a_tiles[buffer], a, t.bm, t.bk, row0, k0)
-            stage(b_tiles[buffer], b, t.bk, t.bn, k0, col0)
-
-        def compute(buffer: int, accs: list[SSAValue]) -> list[SSAValue]:
-            out = list(accs)
-            for kk in range(0, t.bk, 16):
-                frag_a = [
-                    cuda.MmaLoadOp(
-                        a_tiles[buffer],
-                        [add(wm, index(16 * i)), index(kk)],
-                        cuda.FragmentType(cuda.FragmentRole.A, bf16, cuda.FragmentLayout.ROW_MAJOR),
-                    ).result
-                    for i in range(2)
-                ]
-                frag_b = [
-                    cuda.MmaLoadOp(
-                        b_tiles[buffer],
-                        [index(kk), add(wn, index(16 * j))],
-                        cuda.FragmentType(cuda.FragmentRole.B, bf16, cuda.FragmentLayout.ROW_MAJOR),
-                    ).result
-                    for j in range(2)
-                ]
-                for i in range(2):
-                    for j in range(2):
-                        out[2 * i + j] = cuda.MmaComputeOp(
-                            frag_a[i], frag_b[j], out[2 * i + j]
-                        ).result
-            return out
-
-        def tile_step(kt: SSAValue, buffer: int, accs: list[SSAValue]) -> list[SSAValue]:
-            following = add(kt, index(1))
-            _if(
-                less(following, index(tiles)),
-                lambda: load(1 - buffer, mul(following, index(t.bk))),
-            )
-            out = compute(buffer, accs)
-            cuda.BarrierOp()
-            return out
-
-        load(0, index(0))
-        cuda.BarrierOp()
-        pairs = tiles // 2
-        if pairs:
-            body = Block(arg_types=[IndexType(), *(v.type for v in accs)])
-            with ImplicitBuilder(body):
-                kt = mul(body.args[0], index(2))
-                out = tile_step(kt, 0, list(body.args[1:]))
-                out = tile_step(add(kt, index(1)), 1, out)
-                scf.YieldOp(*out)
-            loop = scf.ForOp(index(0), index(pairs), index(1), accs, body)
-            accs = list(loop.results)
-        if tiles % 2:
-            accs = tile_step(index(tiles - 1), 0, accs)
-        self._write_back(c, accs, scratch, warp, lane, wm, wn, row0, col0)
-
-    def _write_back(self, c, accs, scratch, warp, lane, wm, wn, row0, col0) -> None:
-        base = mul(warp, index(16))
-        for i in range(2):
-            for j in range(2):
-                cuda.MmaStoreOp(accs[2 * i + j], scratch, [base, index(0)])
-                cuda.BarrierOp()
-
-                def element(r: SSAValue, i: int = i, j: int = j) -> None:
-                    e = add(lane, mul(r, index(32)))
-                    ii = arith.DivUIOp(e, index(16)).result
-                    jj = arith.RemUIOp(e, index(16)).result
-                    row = add(row0, add(wm, add(index(16 * i), ii)))
-                    col = add(col0, add(wn, add(index(16 * j), jj)))
-                    value = memref.LoadOp.get(scratch, [add(base, ii), jj]).res
-                    if self.init is None:
-                        value = arith.AddfOp(memref.LoadOp.get(c, [row, col]).res, value).result
-                    if self.epilogue is not None:
-                        value = self.epilogue.apply(value, row, col, self.captured)
-                    memref.StoreOp.get(value, c, [row, col])
-
-                _for(8, element)
-                cuda.BarrierOp()
