@@ -5,6 +5,10 @@ encoder and assembler (which write and read them) and the simulator (which
 runs them). Each instruction class lists its fields in `FIELDS` with their
 width in bits, in encoding order; `check` validates an instruction against a
 machine config. docs/mxu.md is the reference for what each one does.
+
+Why one module of this size: the instruction set is one contract, read
+whole by whoever changes an instruction; each class is short, and the
+encoder, the assembler and the dialect derive everything from this file.
 """
 
 from __future__ import annotations

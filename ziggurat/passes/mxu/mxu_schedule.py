@@ -1,13 +1,14 @@
 """`mxu-schedule`: each `mxu.gemm` becomes the instruction stream that computes it.
 
 The tiling, the double buffering and the dependency tokens come from
-`mxu_schedule.schedule_gemm` for the launch's machine and the gemm's dataflow; this pass only places
-them in the IR: one instruction op per instruction, `load` and `store` naming
-the buffer they move (A, B, D or the bias) with a byte offset into it. A
-batched gemm is one fragment per batch; fragments are separated by `fence`s
-(each fragment reuses the same on-chip rows) and the stream ends in `halt`.
-The plan (tile sizes, buffers) of each gemm is kept in the launch's
-`mxu.plans` attribute, so the tiling is visible in the IR.
+`schedule_gemm.schedule_gemm` for the launch's machine and the gemm's
+dataflow; this pass only places them in the IR: one instruction op per
+instruction, `load` and `store` naming the buffer they move (A, B, D or the
+bias) with a byte offset into it. A batched gemm is one fragment per batch;
+fragments are separated by `fence`s (each fragment reuses the same on-chip
+rows) and the stream ends in `halt`. The plan (tile sizes, buffers) of each
+gemm is kept in the launch's `mxu.plans` attribute, one `#mxu.plan` each, so
+the tiling is visible in the IR.
 """
 
 from __future__ import annotations

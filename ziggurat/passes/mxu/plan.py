@@ -34,6 +34,10 @@ keeps all of B, "n, m" the reverse. The estimate decides, and DMA latency
 weighs on it: A panels come through the transposer in blocks of at most
 `width` columns, each a transfer of its own. With several chunks the order
 is "m, n, k" and both operands stream.
+
+Why one module of this size: both dataflows' planners enumerate
+arrangements the same way and are compared by the same estimate; keeping
+them side by side keeps that estimate one and the same for both.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 C += A @ B) on operands in DRAM into `load`, `loadw`/`matmul` or
 `matmul_os`, `activate`, `config` and `store` instructions with dependency
 tokens, for the machine `config` describes (docs/mxu.md). The tiling
-decisions come from `mxu_plan.plan_gemm`, so the compiler can report them.
+decisions come from `plan.plan_gemm`, so the compiler can report them.
 
 Weight-stationary loop order ("ws", the default). The outer loops walk
 weight tiles (folds): a fold is one `loadw` of a K x N <= R x C tile of B
@@ -65,6 +65,11 @@ its newest requirement is not already covered by an earlier pop. Every
 pushed token is popped inside the fragment. `activate`s are placed where the
 array's own schedule has reached their start time, so in-order issue never
 makes the array wait for the epilogue.
+
+Why one module of this size: the stream is built by one `_Builder` whose
+methods share the buffer rings, the tile bookkeeping and the token
+assignment of both dataflows; split across modules, each half would have to
+reach into the other's state.
 """
 
 from __future__ import annotations
