@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 import tomllib
 from importlib.metadata import version
 
@@ -27,7 +29,7 @@ from xdsl.ir import Dialect
 from xdsl.ir.affine import AffineExpr
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError, VerifyException
-from xdsl.utils.mlir_lexer import MLIRTokenKind
+from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind
 
 from ziggurat import xdsl_compat as compat
 
@@ -170,3 +172,25 @@ def test_a_format_compiles_against_a_defined_op() -> None:
     module = Parser(ctx, text).parse_module()
     assert isinstance(list(module.ops)[1], Rank)
     assert "memref.rank %m : memref<4xf32>" in str(module)
+
+
+_STRINGS = ['""', '"abc"', r'"a\"b"', r'"\n\t\\"', r'"\41\ff"', '"a\nb"', r'"\q"', '"open']
+
+
+@pytest.mark.parametrize("text", _STRINGS)
+def test_string_literal_pattern_matches_what_xdsl_matches(text: str) -> None:
+    xdsl = re.compile(r'"(?:[^"\\\n\v\f]+|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+    ours = compat.STRING_LITERAL.match(text)
+    theirs = xdsl.match(text)
+    assert (ours and ours.group()) == (theirs and theirs.group())
+    assert MLIRLexer._unescaped_characters_regex is compat.STRING_LITERAL  # pyright: ignore[reportPrivateUsage]
+
+
+def test_an_unterminated_string_fails_without_backtracking() -> None:
+    """A hang guard, not a timing: the old pattern takes hours on this line."""
+    line = 'func.func @f(%w": tensor<128x10xf32>, %b2: tensor<10xf32>, %b3: tensor<10xf32>) {\n'
+    script = (
+        "import sys; from ziggurat import xdsl_compat as c; "
+        "assert c.STRING_LITERAL.match(sys.argv[1], 15) is None"
+    )
+    subprocess.run([sys.executable, "-c", script, line], check=True, timeout=60)

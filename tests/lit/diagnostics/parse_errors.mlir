@@ -61,3 +61,11 @@ func.func @undefined_block() {
 func.func @truncated(%a: i32) -> i32 {
   // expected-error @+1 {{expected '}' to close the region}}
   return %a : i32
+
+// -----
+
+// A stray quote in a signature is an unterminated string, found at once.
+// expected-error @+1 {{expected '"' to close the string literal on this line}}
+func.func @stray_quote(%w": tensor<128x10xf32>, %b2: tensor<10xf32>, %b3: tensor<10xf32>) {
+  return
+}
