@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from importlib import import_module
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -19,16 +20,35 @@ from xdsl.passes import ModulePass
 from xdsl.transforms.canonicalize import CanonicalizePass
 from xdsl.transforms.common_subexpression_elimination import CommonSubexpressionElimination
 
+_PRODUCED_DIALECTS: dict[str, tuple[str, str]] = {
+    "builtin": ("xdsl.dialects.builtin", "Builtin"),
+    "func": ("xdsl.dialects.func", "Func"),
+    "math": ("xdsl.dialects.math", "Math"),
+    "arith": ("ziggurat.dialects.arith", "Arith"),
+    "affine": ("ziggurat.dialects.affine", "Affine"),
+    "bufferization": ("ziggurat.dialects.bufferization", "Bufferization"),
+    "linalg": ("ziggurat.dialects.linalg", "Linalg"),
+    "memref": ("ziggurat.dialects.memref", "MemRef"),
+    "scf": ("ziggurat.dialects.scf", "Scf"),
+    "tensor": ("ziggurat.dialects.tensor", "Tensor"),
+    "device": ("ziggurat.dialects.device", "Device"),
+    "cpu": ("ziggurat.dialects.cpu", "Cpu"),
+    "cuda": ("ziggurat.dialects.cuda", "Cuda"),
+    "mxu": ("ziggurat.dialects.mxu", "Mxu"),
+}
+"""Every dialect whose ops a pipeline reads, creates or folds, by module and name."""
+
 
 def lowering_context() -> Context:
-    """A context with the dialects a pipeline creates ops of (canonicalize folds need them)."""
-    from ziggurat.dialects.arith import Arith
-    from ziggurat.dialects.memref import MemRef
-    from ziggurat.dialects.scf import Scf
+    """A context for running pipelines outside a tool: every dialect they touch.
 
+    Folding an op needs its dialect in the context (for its constant
+    materialiser), so a pipeline run in a bare context fails on the first
+    foldable op. Dialects load on first use.
+    """
     ctx = Context()
-    for dialect in (Arith, MemRef, Scf):
-        ctx.load_dialect(dialect)
+    for name, (module, attr) in _PRODUCED_DIALECTS.items():
+        ctx.register_dialect(name, lambda m=module, a=attr: getattr(import_module(m), a))
     return ctx
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import ctypes
 
-from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.dialects.func import FuncOp
 
 from ziggurat.codegen.c.ctypes_call import CFunction, find_function
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.cpu_kernel import CallOp
-from ziggurat.passes.pipelines import CpuPipelinePass
+from ziggurat.passes.pipelines import CpuPipelinePass, lowering_context
 from ziggurat.targets.c import runtime
 from ziggurat.targets.c.module_emit import emit_module
 
@@ -53,7 +52,7 @@ def lower_for_c(module: ModuleOp) -> ModuleOp:
     if not is_tensor_level(module):
         return module
     lowered = module.clone()
-    CpuPipelinePass().apply(Context(), lowered)
+    CpuPipelinePass().apply(lowering_context(), lowered)
     lowered.verify()
     return lowered
 

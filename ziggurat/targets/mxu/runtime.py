@@ -178,11 +178,9 @@ def lower_for_mxu(
     A module with instruction-level kernels runs as it is; one with `mxu.gemm`s is
     scheduled; anything else goes through the whole pipeline for the machine.
     """
-    from xdsl.context import Context
-
     from ziggurat.dialects.mxu import GemmOp
     from ziggurat.passes.mxu.mxu_schedule import MxuSchedulePass
-    from ziggurat.passes.pipelines import MxuPipelinePass
+    from ziggurat.passes.pipelines import MxuPipelinePass, lowering_context
 
     launches = mxu_launches(module)
     has_gemm = any(isinstance(op, GemmOp) for op in module.walk())
@@ -190,8 +188,10 @@ def lower_for_mxu(
         return module
     lowered = module.clone()
     if has_gemm:
-        MxuSchedulePass().apply(Context(), lowered)
+        MxuSchedulePass().apply(lowering_context(), lowered)
     else:
-        MxuPipelinePass(preset=preset, config=config, dataflow=dataflow).apply(Context(), lowered)
+        MxuPipelinePass(preset=preset, config=config, dataflow=dataflow).apply(
+            lowering_context(), lowered
+        )
     lowered.verify()
     return lowered
