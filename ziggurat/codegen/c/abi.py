@@ -24,6 +24,7 @@ from xdsl.ir import Attribute, Operation
 
 from ziggurat.codegen.c.ctypes_map import c_type, element_code, memref_type
 from ziggurat.codegen.c.names import sanitize
+from ziggurat.dialects.cpu_kernel import MicrokernelOp
 
 FREE_FUNCTION = "zg_free"
 """The exported function that releases a returned memref's `allocated` pointer."""
@@ -57,11 +58,11 @@ class Parameter:
     is_result: bool
 
 
-def c_function_name(func: FuncOp) -> str:
+def c_function_name(func: FuncOp | MicrokernelOp) -> str:
     return sanitize(func.sym_name.data, "f")
 
 
-def parameters(func: FuncOp) -> list[Parameter]:
+def parameters(func: FuncOp | MicrokernelOp) -> list[Parameter]:
     """Result out-parameters, then arguments, as the emitted function declares them."""
     params: list[Parameter] = []
     for i, type_ in enumerate(func.function_type.outputs.data):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xdsl.dialects import affine
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
@@ -19,11 +20,21 @@ from xdsl.ir.affine.affine_set import AffineConstraintKind
 
 from ziggurat.codegen.c.arith_emit import binary
 from ziggurat.codegen.c.ctypes_map import int_width
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.literals import number_literal
 from ziggurat.codegen.c.loops import emit_if, emit_parallel_loop, emit_sequential_loop, omp_operator
 from ziggurat.codegen.c.views import Expr, add, mul, paren
 from ziggurat.diagnostics import CompileError
+from ziggurat.dialects.affine import MaxOp
+from ziggurat.dialects.affine_parallel import ParallelOp
+
+HANDLERS = EmitHandlers()
+"""The `affine` ops every C-family target prints the same way.
+
+An op ziggurat's affine dialect only re-spells is registered by xDSL's class,
+which ziggurat's subclasses, so that one built by xDSL's own code prints too;
+`affine.max` and `affine.parallel` by ziggurat's, whose fields the emitter reads.
+"""
 
 
 def affine_expr(em: FunctionEmitter, expr: AffineExpr, dims: Sequence[Expr], syms: Sequence[Expr]):
@@ -77,43 +88,48 @@ def fold_extremum(em: FunctionEmitter, exprs: Sequence[Expr], helper: str) -> Ex
     return result
 
 
-def _apply(em: FunctionEmitter, op: Operation) -> None:
-    (value,) = map_results(em, op.map.data, op.mapOperands)  # pyright: ignore
+@HANDLERS.on(affine.ApplyOp)
+def _apply(em: FunctionEmitter, op: affine.ApplyOp) -> None:
+    (value,) = map_results(em, op.map.data, op.mapOperands)
     em.bind(op.results[0], str(value), op)
 
 
-def _min_max(em: FunctionEmitter, op: Operation) -> None:
-    values = map_results(em, op.map.data, op.operands)  # pyright: ignore
+@HANDLERS.on(affine.MinOp, MaxOp)
+def _min_max(em: FunctionEmitter, op: affine.MinOp | MaxOp) -> None:
+    values = map_results(em, op.map.data, op.operands)
     helper = "min" if op.name == "affine.min" else "max"
     em.bind(op.results[0], str(fold_extremum(em, values, helper)), op)
 
 
-def _indices(em: FunctionEmitter, op: Operation) -> list[Expr]:
-    return map_results(em, op.map.data, op.indices)  # pyright: ignore
+def _indices(em: FunctionEmitter, op: affine.LoadOp | affine.StoreOp) -> list[Expr]:
+    return map_results(em, op.map.data, op.indices)
 
 
-def _load(em: FunctionEmitter, op: Operation) -> None:
-    view = em.view(op.memref)  # pyright: ignore
+@HANDLERS.on(affine.LoadOp)
+def _load(em: FunctionEmitter, op: affine.LoadOp) -> None:
+    view = em.view(op.memref)
     em.bind(op.results[0], view.at(_indices(em, op)), op)
 
 
-def _store(em: FunctionEmitter, op: Operation) -> None:
-    view = em.view(op.memref)  # pyright: ignore
-    em.line(f"{view.at(_indices(em, op))} = {em.value(op.value)};")  # pyright: ignore
+@HANDLERS.on(affine.StoreOp)
+def _store(em: FunctionEmitter, op: affine.StoreOp) -> None:
+    view = em.view(op.memref)
+    em.line(f"{view.at(_indices(em, op))} = {em.value(op.value)};")
 
 
-def _for(em: FunctionEmitter, op: Operation) -> None:
-    lb_map, ub_map = op.lowerBoundMap.data, op.upperBoundMap.data  # pyright: ignore
-    lower = fold_extremum(em, map_results(em, lb_map, op.lowerBoundOperands), "max")  # pyright: ignore
-    upper = fold_extremum(em, map_results(em, ub_map, op.upperBoundOperands), "min")  # pyright: ignore
-    step = op.step.value.data  # pyright: ignore
-    emit_sequential_loop(em, op, str(lower), str(upper), str(step), list(op.inits), "int64_t")  # pyright: ignore
+@HANDLERS.on(affine.ForOp)
+def _for(em: FunctionEmitter, op: affine.ForOp) -> None:
+    lb_map, ub_map = op.lowerBoundMap.data, op.upperBoundMap.data
+    lower = fold_extremum(em, map_results(em, lb_map, op.lowerBoundOperands), "max")
+    upper = fold_extremum(em, map_results(em, ub_map, op.upperBoundOperands), "min")
+    step = op.step.value.data
+    emit_sequential_loop(em, op, str(lower), str(upper), str(step), list(op.inits), "int64_t")
 
 
-def _groups(em: FunctionEmitter, op: Operation, which: str) -> list[Expr]:
+def _groups(em: FunctionEmitter, op: ParallelOp, which: str) -> list[Expr]:
     affine_map = getattr(op, f"{which}BoundsMap").data
     groups = getattr(op, f"{which}BoundsGroups").get_values()
-    operands = op.lower_bound_operands if which == "lower" else op.upper_bound_operands  # pyright: ignore
+    operands = op.lower_bound_operands if which == "lower" else op.upper_bound_operands
     exprs = map_results(em, affine_map, operands)
     out: list[Expr] = []
     start = 0
@@ -144,11 +160,12 @@ _KIND_TO_ARITH = {
 }
 
 
-def _parallel(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(ParallelOp)
+def _parallel(em: FunctionEmitter, op: ParallelOp) -> None:
     lower = _groups(em, op, "lower")
     upper = _groups(em, op, "upper")
-    steps = [s.value.data for s in op.steps]  # pyright: ignore
-    kinds = op.reduction_kinds()  # pyright: ignore
+    steps = [s.value.data for s in op.steps]
+    kinds = op.reduction_kinds()
     for kind in kinds:
         if kind not in _KIND_TO_ARITH:
             raise CompileError(f"c: cannot emit an 'affine.parallel' reduction '{kind}'", op)
@@ -196,9 +213,10 @@ def _identity(kind: str, type_) -> str:
     return number_literal(0.0, type_)
 
 
-def _if(em: FunctionEmitter, op: Operation) -> None:
-    condition = op.condition.data  # pyright: ignore
-    values = [em.value(v) for v in op.args]  # pyright: ignore
+@HANDLERS.on(affine.IfOp)
+def _if(em: FunctionEmitter, op: affine.IfOp) -> None:
+    condition = op.condition.data
+    values = [em.value(v) for v in op.args]
     dims, syms = values[: condition.num_dims], values[condition.num_dims :]
     tests: list[str] = []
     for constraint in condition.constraints:
@@ -210,16 +228,4 @@ def _if(em: FunctionEmitter, op: Operation) -> None:
             AffineConstraintKind.eq: "==",
         }[constraint.kind]
         tests.append(f"{paren(lhs)} {symbol} {paren(rhs)}")
-    emit_if(em, op, " && ".join(tests) or "true", op.then_region, op.else_region)  # pyright: ignore
-
-
-HANDLERS: dict[str, Handler] = {
-    "affine.apply": _apply,
-    "affine.min": _min_max,
-    "affine.max": _min_max,
-    "affine.load": _load,
-    "affine.store": _store,
-    "affine.for": _for,
-    "affine.parallel": _parallel,
-    "affine.if": _if,
-}
+    emit_if(em, op, " && ".join(tests) or "true", op.then_region, op.else_region)

@@ -7,13 +7,19 @@ as modular). `i1` is `bool`; read as a signed number, true is -1.
 
 from __future__ import annotations
 
+from xdsl.dialects import arith
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
 from xdsl.ir import Attribute, Operation
 
 from ziggurat.codegen.c.ctypes_map import c_type, float_suffix, int_width, unsigned_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.literals import scalar_literal
 from ziggurat.diagnostics import CompileError
+from ziggurat.dialects.arith import IndexCastUIOp, RemFOp
+
+HANDLERS = EmitHandlers()
+"""The `arith` ops every C-family target prints the same way (by xDSL's classes, which
+ziggurat's `arith.trunci` subclasses; `arith.remf` and `arith.index_castui` are ziggurat's)."""
 
 
 def signed_view(a: str, width: int) -> str:
@@ -102,12 +108,50 @@ def binary(em: FunctionEmitter, name: str, type_: Attribute, a: str, b: str, op:
     return expr
 
 
-def _binary(em: FunctionEmitter, op: Operation) -> None:
+_BINARY_OPS = (
+    arith.AddiOp,
+    arith.SubiOp,
+    arith.MuliOp,
+    arith.DivSIOp,
+    arith.DivUIOp,
+    arith.RemSIOp,
+    arith.RemUIOp,
+    arith.CeilDivSIOp,
+    arith.CeilDivUIOp,
+    arith.FloorDivSIOp,
+    arith.MaxSIOp,
+    arith.MinSIOp,
+    arith.MaxUIOp,
+    arith.MinUIOp,
+    arith.AndIOp,
+    arith.OrIOp,
+    arith.XOrIOp,
+    arith.ShLIOp,
+    arith.ShRSIOp,
+    arith.ShRUIOp,
+    arith.AddfOp,
+    arith.SubfOp,
+    arith.MulfOp,
+    arith.DivfOp,
+    RemFOp,
+    arith.MaximumfOp,
+    arith.MinimumfOp,
+    arith.MaxnumfOp,
+    arith.MinnumfOp,
+)
+
+
+@HANDLERS.on(*_BINARY_OPS)
+def _binary(
+    em: FunctionEmitter,
+    op: arith.SignlessIntegerBinaryOperation | arith.FloatingPointLikeBinaryOperation,
+) -> None:
     a, b = (em.value(v) for v in op.operands)
     em.bind(op.results[0], binary(em, op.name, op.results[0].type, a, b, op), op)
 
 
-def _constant(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(arith.ConstantOp)
+def _constant(em: FunctionEmitter, op: arith.ConstantOp) -> None:
     value = op.properties.get("value")
     if value is None:
         value = op.attributes.get("value")
@@ -136,9 +180,10 @@ _CMPF = {
 }
 
 
-def _cmpf(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(arith.CmpfOp)
+def _cmpf(em: FunctionEmitter, op: arith.CmpfOp) -> None:
     a, b = (em.value(v) for v in op.operands)
-    predicate = op.properties["predicate"].value.data  # pyright: ignore
+    predicate = op.predicate.value.data
     if predicate in (0, 15):
         c_type(op.operands[0].type, op)
         em.bind(op.results[0], "true" if predicate == 15 else "false", op)
@@ -146,12 +191,13 @@ def _cmpf(em: FunctionEmitter, op: Operation) -> None:
     em.bind(op.results[0], _CMPF[predicate].format(a=a, b=b), op)
 
 
-def _cmpi(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(arith.CmpiOp)
+def _cmpi(em: FunctionEmitter, op: arith.CmpiOp) -> None:
     a, b = (em.value(v) for v in op.operands)
     width = int_width(op.operands[0].type)
     assert width is not None
     c_type(op.operands[0].type, op)
-    predicate = op.properties["predicate"].value.data  # pyright: ignore
+    predicate = op.predicate.value.data
     symbol = ("==", "!=", "<", "<=", ">", ">=", "<", "<=", ">", ">=")[predicate]
     if predicate >= 6:
         a, b = unsigned_view(a, width), unsigned_view(b, width)
@@ -160,16 +206,49 @@ def _cmpi(em: FunctionEmitter, op: Operation) -> None:
     em.bind(op.results[0], f"{a} {symbol} {b}", op)
 
 
-def _select(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(arith.SelectOp)
+def _select(em: FunctionEmitter, op: arith.SelectOp) -> None:
     c, a, b = (em.value(v) for v in op.operands)
     em.bind(op.results[0], f"{c} ? {a} : {b}", op)
 
 
-def _negf(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(arith.NegfOp)
+def _negf(em: FunctionEmitter, op: arith.NegfOp) -> None:
     em.bind(op.results[0], f"-{em.value(op.operands[0])}", op)
 
 
-def _cast(em: FunctionEmitter, op: Operation) -> None:
+CastOp = (
+    arith.ExtSIOp
+    | arith.ExtUIOp
+    | arith.TruncIOp
+    | arith.IndexCastOp
+    | IndexCastUIOp
+    | arith.SIToFPOp
+    | arith.UIToFPOp
+    | arith.FPToSIOp
+    | arith.FPToUIOp
+    | arith.ExtFOp
+    | arith.TruncFOp
+    | arith.BitcastOp
+)
+"""The casts, which the C emitter tells apart by name."""
+
+
+@HANDLERS.on(
+    arith.ExtSIOp,
+    arith.ExtUIOp,
+    arith.TruncIOp,
+    arith.IndexCastOp,
+    IndexCastUIOp,
+    arith.SIToFPOp,
+    arith.UIToFPOp,
+    arith.FPToSIOp,
+    arith.FPToUIOp,
+    arith.ExtFOp,
+    arith.TruncFOp,
+    arith.BitcastOp,
+)
+def _cast(em: FunctionEmitter, op: CastOp) -> None:
     src_type, dst_type = op.operands[0].type, op.results[0].type
     a = em.value(op.operands[0])
     src_c, dst_c = c_type(src_type, op), c_type(dst_type, op)
@@ -210,60 +289,3 @@ def _cast(em: FunctionEmitter, op: Operation) -> None:
     else:
         raise CompileError(f"c: cannot emit '{op.name}'", op)
     em.bind(op.results[0], expr, op)
-
-
-_BINARY_OPS = [
-    "addi",
-    "subi",
-    "muli",
-    "divsi",
-    "divui",
-    "remsi",
-    "remui",
-    "ceildivsi",
-    "ceildivui",
-    "floordivsi",
-    "maxsi",
-    "minsi",
-    "maxui",
-    "minui",
-    "andi",
-    "ori",
-    "xori",
-    "shli",
-    "shrsi",
-    "shrui",
-    "addf",
-    "subf",
-    "mulf",
-    "divf",
-    "remf",
-    "maximumf",
-    "minimumf",
-    "maxnumf",
-    "minnumf",
-]
-_CASTS = [
-    "extsi",
-    "extui",
-    "trunci",
-    "index_cast",
-    "index_castui",
-    "sitofp",
-    "uitofp",
-    "fptosi",
-    "fptoui",
-    "extf",
-    "truncf",
-    "bitcast",
-]
-
-HANDLERS: dict[str, Handler] = {
-    **{f"arith.{n}": _binary for n in _BINARY_OPS},
-    **{f"arith.{n}": _cast for n in _CASTS},
-    "arith.constant": _constant,
-    "arith.cmpf": _cmpf,
-    "arith.cmpi": _cmpi,
-    "arith.select": _select,
-    "arith.negf": _negf,
-}

@@ -2,14 +2,17 @@
 
 Handlers (one module per dialect family) receive a `FunctionEmitter` and the op;
 every SSA scalar becomes a C expression (a literal for constants, else a local
-variable), every memref a `View`.
+variable), every memref a `View`. A handler is registered for the op classes it
+handles (`EmitHandlers.on`), so it reads the op's fields with their types.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar
 
+from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.traits import IsTerminator
 
@@ -18,7 +21,67 @@ from ziggurat.codegen.c.names import NameTable
 from ziggurat.codegen.c.views import View
 from ziggurat.diagnostics import CompileError, location_of
 
+OpT = TypeVar("OpT", bound=Operation)
+
 Handler = Callable[["FunctionEmitter", Operation], None]
+"""A handler as dispatch calls it: on any op (it checks the op's class itself)."""
+
+TypedHandler = Callable[["FunctionEmitter", OpT], None]
+"""A handler as it is written: on the op classes it is registered for."""
+
+
+class EmitHandlers(Mapping[str, Handler]):
+    """The handlers of a C-family emitter, by op name.
+
+    `on` registers a handler for op classes, under each class's name; dispatch
+    looks the name up and refuses an op of that name that is not an instance of
+    the class (an op defined elsewhere under a taken name), rather than letting
+    the handler read fields the op lacks. Tables combine like dicts:
+    `EmitHandlers(a, b)` holds both, `b` winning, and `on` replaces.
+    """
+
+    def __init__(self, *tables: EmitHandlers) -> None:
+        self._handlers: dict[str, Handler] = {}
+        for table in tables:
+            self._handlers.update(table._handlers)
+
+    def on(self, *classes: type[OpT]) -> Callable[[TypedHandler[OpT]], TypedHandler[OpT]]:
+        """Register the decorated handler for `classes` (its `op` is their union)."""
+
+        def register(handler: TypedHandler[OpT]) -> TypedHandler[OpT]:
+            for cls in classes:
+                self._handlers[cls.name] = _checked(cls, handler)
+            return handler
+
+        return register
+
+    def __getitem__(self, name: str) -> Handler:
+        return self._handlers[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._handlers)
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+
+def _checked(cls: type[OpT], handler: TypedHandler[OpT]) -> Handler:
+    """`handler` on any op: an op of `cls`'s name but not of `cls` is refused, located."""
+
+    def emit(em: FunctionEmitter, op: Operation) -> None:
+        if not isinstance(op, cls):
+            raise CompileError(
+                f"c: cannot emit '{op.name}': it is a {_qualified(type(op))}, "
+                f"not a {_qualified(cls)}",
+                op,
+            )
+        handler(em, op)
+
+    return emit
+
+
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class FunctionEmitter:
@@ -26,10 +89,10 @@ class FunctionEmitter:
 
     def __init__(
         self,
-        handlers: dict[str, Handler],
+        handlers: EmitHandlers,
         helpers: set[str],
         globals_: dict[str, View],
-        functions: dict[str, Operation],
+        functions: dict[str, FuncOp],
     ):
         self.handlers = handlers
         self.helpers = helpers

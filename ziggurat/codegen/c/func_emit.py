@@ -3,15 +3,18 @@ on the caller's stack), following the ABI in `abi.py`."""
 
 from __future__ import annotations
 
+from xdsl.dialects import func
 from xdsl.dialects.builtin import MemRefType, NoneAttr
-from xdsl.ir import Operation
 
 from ziggurat.codegen.c.abi import c_function_name, descriptor_name
 from ziggurat.codegen.c.ctypes_map import c_type, memref_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.memref_emit import copy_view, identity_strides
 from ziggurat.codegen.c.views import Expr, View
 from ziggurat.diagnostics import CompileError
+
+HANDLERS = EmitHandlers()
+"""The `func` ops every C-family target prints the same way."""
 
 
 def fill_descriptor(em: FunctionEmitter, target: str, view: View) -> None:
@@ -24,7 +27,8 @@ def fill_descriptor(em: FunctionEmitter, target: str, view: View) -> None:
         em.line(f"{target}strides[{k}] = {stride};")
 
 
-def _return(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(func.ReturnOp)
+def _return(em: FunctionEmitter, op: func.ReturnOp) -> None:
     for name, value in zip(em.results, op.operands, strict=True):
         if not isinstance(value.type, MemRefType):
             em.line(f"*{name} = {em.value(value)};")
@@ -69,10 +73,11 @@ def _descriptor_view(em: FunctionEmitter, desc: str, type_: MemRefType, data: st
     )
 
 
-def _call(em: FunctionEmitter, op: Operation) -> None:
-    callee = op.callee.root_reference.data  # pyright: ignore
-    func = em.functions.get(callee)
-    if func is None:
+@HANDLERS.on(func.CallOp)
+def _call(em: FunctionEmitter, op: func.CallOp) -> None:
+    callee = op.callee.root_reference.data
+    function = em.functions.get(callee)
+    if function is None:
         raise CompileError(f"c: call to an unknown or external function '@{callee}'", op)
     args: list[str] = []
     after: list[tuple] = []
@@ -97,15 +102,12 @@ def _call(em: FunctionEmitter, op: Operation) -> None:
             args.append(f"&{desc}")
         else:
             args.append(em.value(value))
-    em.line(f"{c_function_name(func)}({', '.join(args)});")  # pyright: ignore
+    em.line(f"{c_function_name(function)}({', '.join(args)});")
     for result, desc, type_ in after:
         data = em.fresh(result, "r")
         t = c_type(type_.element_type)
         em.line(f"{t} *{data} = {desc}.aligned;")
         em.views[result] = _descriptor_view(em, f"{desc}.", type_, data, op)
-
-
-HANDLERS: dict[str, Handler] = {"func.return": _return, "func.call": _call}
 
 
 def argument_view(em: FunctionEmitter, param: str, type_: MemRefType, hint: str) -> View:

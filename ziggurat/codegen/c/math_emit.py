@@ -2,72 +2,84 @@
 
 from __future__ import annotations
 
-from xdsl.ir import Operation
+from xdsl.dialects import math
 
 from ziggurat.codegen.c.arith_emit import unsigned_view, wrap
 from ziggurat.codegen.c.ctypes_map import c_type, float_suffix, int_width
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.diagnostics import CompileError
 
-_UNARY = {
-    "absf": "fabs",
-    "ceil": "ceil",
-    "floor": "floor",
-    "trunc": "trunc",
-    "round": "round",
-    "roundeven": "rint",
-    "sqrt": "sqrt",
-    "cbrt": "cbrt",
-    "exp": "exp",
-    "exp2": "exp2",
-    "expm1": "expm1",
-    "log": "log",
-    "log2": "log2",
-    "log10": "log10",
-    "log1p": "log1p",
-    "sin": "sin",
-    "cos": "cos",
-    "tan": "tan",
-    "asin": "asin",
-    "acos": "acos",
-    "atan": "atan",
-    "sinh": "sinh",
-    "cosh": "cosh",
-    "tanh": "tanh",
-    "asinh": "asinh",
-    "acosh": "acosh",
-    "atanh": "atanh",
-    "erf": "erf",
-    "erfc": "erfc",
+HANDLERS = EmitHandlers()
+"""The `math` ops every C-family target prints the same way."""
+
+_LIBM = {
+    math.AbsFOp: "fabs",
+    math.CeilOp: "ceil",
+    math.FloorOp: "floor",
+    math.TruncOp: "trunc",
+    math.RoundOp: "round",
+    math.RoundEvenOp: "rint",
+    math.SqrtOp: "sqrt",
+    math.CbrtOp: "cbrt",
+    math.ExpOp: "exp",
+    math.Exp2Op: "exp2",
+    math.ExpM1Op: "expm1",
+    math.LogOp: "log",
+    math.Log2Op: "log2",
+    math.Log10Op: "log10",
+    math.Log1pOp: "log1p",
+    math.SinOp: "sin",
+    math.CosOp: "cos",
+    math.TanOp: "tan",
+    math.AsinOp: "asin",
+    math.AcosOp: "acos",
+    math.AtanOp: "atan",
+    math.SinhOp: "sinh",
+    math.CoshOp: "cosh",
+    math.TanhOp: "tanh",
+    math.AsinhOp: "asinh",
+    math.AcoshOp: "acosh",
+    math.AtanhOp: "atanh",
+    math.ErfOp: "erf",
+    math.Atan2Op: "atan2",
+    math.PowFOp: "pow",
+    math.CopySignOp: "copysign",
+    math.FmaOp: "fma",
 }
-_BINARY = {"atan2": "atan2", "powf": "pow", "copysign": "copysign"}
-_PREDICATES = {"isnan": "isnan", "isinf": "isinf", "isfinite": "isfinite"}
+"""The <math.h> function (`f` suffixed for f32) each op is a call of."""
+
+_LIBM_BY_NAME = {cls.name: function for cls, function in _LIBM.items()}
+
+FloatOp = (
+    math.FloatingPointLikeUnaryMathOperation
+    | math.FloatingPointLikeBinaryMathOperation
+    | math.FmaOp
+)
 
 
-def _float_op(em: FunctionEmitter, op: Operation) -> None:
-    kind = op.name.removeprefix("math.")
+def _float_operands(em: FunctionEmitter, op: FloatOp) -> tuple[str, str, str]:
+    """The C type, <math.h> suffix and argument list of a float op (f32 or f64 only)."""
     type_ = op.operands[0].type
     t = c_type(type_, op)
     if t not in ("float", "double"):
         raise CompileError(f"c: '{op.name}' on {type_} is not supported", op)
-    s = float_suffix(type_)
-    args = ", ".join(em.value(v) for v in op.operands)
-    if kind in _UNARY:
-        expr = f"{_UNARY[kind]}{s}({args})"
-    elif kind == "rsqrt":
-        expr = f"({t})1 / sqrt{s}({args})"
-    elif kind in _BINARY:
-        expr = f"{_BINARY[kind]}{s}({args})"
-    elif kind == "fma":
-        expr = f"fma{s}({args})"
-    elif kind in _PREDICATES:
-        expr = f"({_PREDICATES[kind]}({args}) != 0)"
-    else:
-        raise CompileError(f"c: cannot emit '{op.name}'", op)
-    em.bind(op.results[0], expr, op)
+    return t, float_suffix(type_), ", ".join(em.value(v) for v in op.operands)
 
 
-def _int_op(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(*_LIBM)
+def _libm_call(em: FunctionEmitter, op: FloatOp) -> None:
+    _, s, args = _float_operands(em, op)
+    em.bind(op.results[0], f"{_LIBM_BY_NAME[op.name]}{s}({args})", op)
+
+
+@HANDLERS.on(math.RsqrtOp)
+def _rsqrt(em: FunctionEmitter, op: math.RsqrtOp) -> None:
+    t, s, args = _float_operands(em, op)
+    em.bind(op.results[0], f"({t})1 / sqrt{s}({args})", op)
+
+
+@HANDLERS.on(math.AbsIOp, math.CtPopOp, math.CountLeadingZerosOp, math.CountTrailingZerosOp)
+def _int_op(em: FunctionEmitter, op: math.SignlessIntegerLikeUnaryMathOperation) -> None:
     kind = op.name.removeprefix("math.")
     type_ = op.operands[0].type
     w = int_width(type_)
@@ -87,9 +99,3 @@ def _int_op(em: FunctionEmitter, op: Operation) -> None:
     else:
         raise CompileError(f"c: cannot emit '{op.name}'", op)
     em.bind(op.results[0], expr, op)
-
-
-HANDLERS: dict[str, Handler] = {
-    **{f"math.{n}": _float_op for n in (*_UNARY, *_BINARY, *_PREDICATES, "rsqrt", "fma")},
-    **{f"math.{n}": _int_op for n in ("absi", "ctpop", "ctlz", "cttz")},
-}

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from xdsl.dialects import memref
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, NoneAttr
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import SSAValue
 
 from ziggurat.codegen.c.ctypes_map import c_type, memref_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.views import Expr, View, add, mul
 from ziggurat.diagnostics import CompileError
+
+HANDLERS = EmitHandlers()
+"""The `memref` ops every C-family target prints the same way.
+
+An op ziggurat's memref dialect re-spells is registered by xDSL's class, which
+ziggurat's subclasses, so that one built by xDSL's own code prints too.
+"""
 
 
 def identity_strides(sizes: Sequence[Expr]) -> tuple[Expr, ...]:
@@ -39,15 +47,16 @@ def _static_or_dynamic(
     return [em.value(next(values)) if s == DYNAMIC_INDEX else s for s in static]
 
 
-def _alloc(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(memref.AllocOp, memref.AllocaOp)
+def _alloc(em: FunctionEmitter, op: memref.AllocOp | memref.AllocaOp) -> None:
     result = op.results[0]
     type_ = memref_type(result.type, op)
     if not isinstance(type_.layout, NoneAttr):
         raise CompileError("c: allocations with a non-identity layout are not supported", op)
-    if op.symbol_operands:  # pyright: ignore
+    if op.symbol_operands:
         raise CompileError("c: allocations with symbol operands are not supported", op)
     t = c_type(type_.element_type, op)
-    sizes = _static_or_dynamic(em, type_.get_shape(), op.dynamic_sizes)  # pyright: ignore
+    sizes = _static_or_dynamic(em, type_.get_shape(), op.dynamic_sizes)
     name = em.fresh(result, "buf")
     count: Expr = 1
     for size in sizes:
@@ -67,24 +76,28 @@ def _alloc(em: FunctionEmitter, op: Operation) -> None:
     )
 
 
-def _dealloc(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(memref.DeallocOp)
+def _dealloc(em: FunctionEmitter, op: memref.DeallocOp) -> None:
     em.line(f"free({em.view(op.operands[0]).allocated});")
 
 
-def _load(em: FunctionEmitter, op: Operation) -> None:
-    view = em.view(op.memref)  # pyright: ignore
-    em.bind(op.results[0], view.at([em.value(v) for v in op.indices]), op)  # pyright: ignore
+@HANDLERS.on(memref.LoadOp)
+def _load(em: FunctionEmitter, op: memref.LoadOp) -> None:
+    view = em.view(op.memref)
+    em.bind(op.results[0], view.at([em.value(v) for v in op.indices]), op)
 
 
-def _store(em: FunctionEmitter, op: Operation) -> None:
-    view = em.view(op.memref)  # pyright: ignore
-    indices = [em.value(v) for v in op.indices]  # pyright: ignore
-    em.line(f"{view.at(indices)} = {em.value(op.value)};")  # pyright: ignore
+@HANDLERS.on(memref.StoreOp)
+def _store(em: FunctionEmitter, op: memref.StoreOp) -> None:
+    view = em.view(op.memref)
+    indices = [em.value(v) for v in op.indices]
+    em.line(f"{view.at(indices)} = {em.value(op.value)};")
 
 
-def _dim(em: FunctionEmitter, op: Operation) -> None:
-    view = em.view(op.source)  # pyright: ignore
-    index = em.value(op.index)  # pyright: ignore
+@HANDLERS.on(memref.DimOp)
+def _dim(em: FunctionEmitter, op: memref.DimOp) -> None:
+    view = em.view(op.source)
+    index = em.value(op.index)
     if index.lstrip("-").isdigit() and 0 <= int(index) < view.rank:
         size = view.sizes[int(index)]
     else:
@@ -95,15 +108,17 @@ def _dim(em: FunctionEmitter, op: Operation) -> None:
         em.bind(op.results[0], size, op)
 
 
-def _rank(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(memref.RankOp)
+def _rank(em: FunctionEmitter, op: memref.RankOp) -> None:
     em.values[op.results[0]] = str(em.view(op.operands[0]).rank)
 
 
-def _subview(em: FunctionEmitter, op: Operation) -> None:
-    src = em.view(op.source)  # pyright: ignore
-    offsets = _static_or_dynamic(em, op.static_offsets.get_values(), op.offsets)  # pyright: ignore
-    sizes = _static_or_dynamic(em, op.static_sizes.get_values(), op.sizes)  # pyright: ignore
-    steps = _static_or_dynamic(em, op.static_strides.get_values(), op.strides)  # pyright: ignore
+@HANDLERS.on(memref.SubviewOp)
+def _subview(em: FunctionEmitter, op: memref.SubviewOp) -> None:
+    src = em.view(op.source)
+    offsets = _static_or_dynamic(em, op.static_offsets.get_values(), op.offsets)
+    sizes = _static_or_dynamic(em, op.static_sizes.get_values(), op.sizes)
+    steps = _static_or_dynamic(em, op.static_strides.get_values(), op.strides)
     offset = src.offset
     for o, s in zip(offsets, src.strides, strict=True):
         offset = add(offset, mul(o, s))
@@ -134,7 +149,8 @@ def _kept_dims(sizes: Sequence[Expr], rank: int) -> list[int]:
     return kept
 
 
-def _cast(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(memref.CastOp, memref.MemorySpaceCastOp)
+def _cast(em: FunctionEmitter, op: memref.CastOp | memref.MemorySpaceCastOp) -> None:
     src = em.view(op.operands[0])
     type_ = op.results[0].type
     if not isinstance(type_, MemRefType):
@@ -142,22 +158,24 @@ def _cast(em: FunctionEmitter, op: Operation) -> None:
     em.views[op.results[0]] = src
 
 
-def _reinterpret_cast(em: FunctionEmitter, op: Operation) -> None:
-    src = em.view(op.source)  # pyright: ignore
-    (offset,) = _static_or_dynamic(em, op.static_offsets.get_values(), op.offsets)  # pyright: ignore
-    sizes = _static_or_dynamic(em, op.static_sizes.get_values(), op.sizes)  # pyright: ignore
-    strides = _static_or_dynamic(em, op.static_strides.get_values(), op.strides)  # pyright: ignore
+@HANDLERS.on(memref.ReinterpretCastOp)
+def _reinterpret_cast(em: FunctionEmitter, op: memref.ReinterpretCastOp) -> None:
+    src = em.view(op.source)
+    (offset,) = _static_or_dynamic(em, op.static_offsets.get_values(), op.offsets)
+    sizes = _static_or_dynamic(em, op.static_sizes.get_values(), op.sizes)
+    strides = _static_or_dynamic(em, op.static_strides.get_values(), op.strides)
     em.views[op.results[0]] = View(
         src.data, src.allocated, offset, tuple(sizes), tuple(strides), src.element, src.owner
     )
 
 
-def _groups(op: Operation) -> list[list[int]]:
-    return [[i.value.data for i in group] for group in op.reassociation]  # pyright: ignore
+def _groups(op: memref.CollapseShapeOp | memref.ExpandShapeOp) -> list[list[int]]:
+    return [[i.value.data for i in group] for group in op.reassociation]
 
 
-def _collapse(em: FunctionEmitter, op: Operation) -> None:
-    src = em.view(op.src)  # pyright: ignore
+@HANDLERS.on(memref.CollapseShapeOp)
+def _collapse(em: FunctionEmitter, op: memref.CollapseShapeOp) -> None:
+    src = em.view(op.src)
     sizes, strides = [], []
     for group in _groups(op):
         size: Expr = 1
@@ -170,9 +188,10 @@ def _collapse(em: FunctionEmitter, op: Operation) -> None:
     )
 
 
-def _expand(em: FunctionEmitter, op: Operation) -> None:
-    src = em.view(op.src)  # pyright: ignore
-    out = _static_or_dynamic(em, op.static_output_shape.get_values(), op.output_shape)  # pyright: ignore
+@HANDLERS.on(memref.ExpandShapeOp)
+def _expand(em: FunctionEmitter, op: memref.ExpandShapeOp) -> None:
+    src = em.view(op.src)
+    out = _static_or_dynamic(em, op.static_output_shape.get_values(), op.output_shape)
     sizes: list[Expr] = list(out)
     strides: list[Expr] = [0] * len(out)
     for k, group in enumerate(_groups(op)):
@@ -206,33 +225,16 @@ def copy_view(em: FunctionEmitter, src: View, dst: View) -> None:
         em.line("}")
 
 
-def _copy(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(memref.CopyOp)
+def _copy(em: FunctionEmitter, op: memref.CopyOp) -> None:
     if em.loop_depth == 0:
         em.location_comment(op)
     copy_view(em, em.view(op.operands[0]), em.view(op.operands[1]))
 
 
-def _get_global(em: FunctionEmitter, op: Operation) -> None:
-    name = op.name_.root_reference.data  # pyright: ignore
+@HANDLERS.on(memref.GetGlobalOp)
+def _get_global(em: FunctionEmitter, op: memref.GetGlobalOp) -> None:
+    name = op.name_.root_reference.data
     if name not in em.globals:
         raise CompileError(f"c: no 'memref.global' named '@{name}'", op)
     em.views[op.results[0]] = em.globals[name]
-
-
-HANDLERS: dict[str, Handler] = {
-    "memref.alloc": _alloc,
-    "memref.alloca": _alloc,
-    "memref.dealloc": _dealloc,
-    "memref.load": _load,
-    "memref.store": _store,
-    "memref.dim": _dim,
-    "memref.rank": _rank,
-    "memref.subview": _subview,
-    "memref.cast": _cast,
-    "memref.memory_space_cast": _cast,
-    "memref.reinterpret_cast": _reinterpret_cast,
-    "memref.collapse_shape": _collapse,
-    "memref.expand_shape": _expand,
-    "memref.copy": _copy,
-    "memref.get_global": _get_global,
-}

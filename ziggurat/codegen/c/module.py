@@ -15,7 +15,7 @@ from ziggurat.codegen.c import abi
 from ziggurat.codegen.c.affine_emit import HANDLERS as AFFINE
 from ziggurat.codegen.c.arith_emit import HANDLERS as ARITH
 from ziggurat.codegen.c.ctypes_map import c_type, memref_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.func_emit import HANDLERS as FUNC
 from ziggurat.codegen.c.func_emit import argument_view
 from ziggurat.codegen.c.literals import number_literal
@@ -27,7 +27,7 @@ from ziggurat.codegen.c.scf_emit import HANDLERS as SCF
 from ziggurat.codegen.c.views import View
 from ziggurat.diagnostics import CompileError, location_of
 
-C_FAMILY_HANDLERS: dict[str, Handler] = {**ARITH, **MATH, **AFFINE, **SCF, **MEMREF, **FUNC}
+C_FAMILY_HANDLERS = EmitHandlers(ARITH, MATH, AFFINE, SCF, MEMREF, FUNC)
 """The ops every C-family target prints the same way, by name."""
 
 
@@ -111,10 +111,10 @@ def emit_global(op: GlobalOp, names: NameTable) -> tuple[str, str, View]:
 
 def emit_function(
     func: FuncOp,
-    handlers: dict[str, Handler],
+    handlers: EmitHandlers,
     helpers: set[str],
     globals_: ModuleGlobals,
-    functions: dict[str, Operation],
+    functions: dict[str, FuncOp],
     prototype: str | None = None,
 ) -> str:
     """The C definition of `func` (`prototype` replaces the ABI's one, e.g. `extern "C"`)."""

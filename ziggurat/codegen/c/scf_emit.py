@@ -2,37 +2,45 @@
 
 from __future__ import annotations
 
+from xdsl.dialects import scf
 from xdsl.ir import Operation
 
 from ziggurat.codegen.c.ctypes_map import c_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.loops import emit_if, emit_parallel_loop, emit_sequential_loop, omp_operator
 from ziggurat.diagnostics import CompileError
 
+HANDLERS = EmitHandlers()
+"""The `scf` ops every C-family target prints the same way (by xDSL's classes, which
+ziggurat's `scf.parallel` subclasses)."""
 
-def emit_for(em: FunctionEmitter, op: Operation, pragma: str | None = None) -> None:
+
+def emit_for(em: FunctionEmitter, op: scf.ForOp, pragma: str | None = None) -> None:
     """`scf.for` as a C `for` loop, with `#pragma <pragma>` before it when given."""
     if "unsignedCmp" in op.properties or "unsignedCmp" in op.attributes:
         raise CompileError("c: 'scf.for' with unsigned comparison is not supported", op)
-    lb, ub, step = (em.value(v) for v in (op.lb, op.ub, op.step))  # pyright: ignore
-    iv_type = c_type(op.lb.type, op)  # pyright: ignore
-    emit_sequential_loop(em, op, lb, ub, step, list(op.iter_args), iv_type, pragma)  # pyright: ignore
+    lb, ub, step = (em.value(v) for v in (op.lb, op.ub, op.step))
+    iv_type = c_type(op.lb.type, op)
+    emit_sequential_loop(em, op, lb, ub, step, list(op.iter_args), iv_type, pragma)
 
 
-def _for(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(scf.ForOp)
+def _for(em: FunctionEmitter, op: scf.ForOp) -> None:
     emit_for(em, op)
 
 
-def _if(em: FunctionEmitter, op: Operation) -> None:
-    condition = em.value(op.cond)  # pyright: ignore
-    emit_if(em, op, condition, op.true_region, op.false_region)  # pyright: ignore
+@HANDLERS.on(scf.IfOp)
+def _if(em: FunctionEmitter, op: scf.IfOp) -> None:
+    condition = em.value(op.cond)
+    emit_if(em, op, condition, op.true_region, op.false_region)
 
 
-def _while(em: FunctionEmitter, op: Operation) -> None:
-    before, after = op.before_region.block, op.after_region.block  # pyright: ignore
+@HANDLERS.on(scf.WhileOp)
+def _while(em: FunctionEmitter, op: scf.WhileOp) -> None:
+    before, after = op.before_region.block, op.after_region.block
     em.location_comment(op)
     carried, types = [], []
-    for arg, init in zip(before.args, op.arguments, strict=True):  # pyright: ignore
+    for arg, init in zip(before.args, op.arguments, strict=True):
         t = c_type(arg.type, op)
         name = em.fresh(arg, "w")
         em.line(f"{t} {name} = {em.value(init)};")
@@ -72,11 +80,12 @@ def _combiner(region) -> str | None:
     return first.name
 
 
-def _parallel(em: FunctionEmitter, op: Operation) -> None:
-    lowers = [em.value(v) for v in op.lowerBound]  # pyright: ignore
-    uppers = [em.value(v) for v in op.upperBound]  # pyright: ignore
-    steps = [em.value(v) for v in op.step]  # pyright: ignore
-    reduce_op = op.body.block.last_op  # pyright: ignore
+@HANDLERS.on(scf.ParallelOp)
+def _parallel(em: FunctionEmitter, op: scf.ParallelOp) -> None:
+    lowers = [em.value(v) for v in op.lowerBound]
+    uppers = [em.value(v) for v in op.upperBound]
+    steps = [em.value(v) for v in op.step]
+    reduce_op = op.body.block.last_op
     regions = list(reduce_op.regions) if reduce_op is not None else []
     omp_ops = []
     for region, result in zip(regions, op.results, strict=True):
@@ -105,15 +114,7 @@ def _parallel(em: FunctionEmitter, op: Operation) -> None:
         lowers,
         uppers,
         steps,
-        [em.value(v) for v in op.initVals],  # pyright: ignore
+        [em.value(v) for v in op.initVals],
         omp_ops,
         combine,
     )
-
-
-HANDLERS: dict[str, Handler] = {
-    "scf.for": _for,
-    "scf.if": _if,
-    "scf.while": _while,
-    "scf.parallel": _parallel,
-}

@@ -15,11 +15,10 @@ plain loop: both are orders the ops allow.
 from __future__ import annotations
 
 from xdsl.dialects.builtin import MemRefType
-from xdsl.ir import Operation
 
 from ziggurat.codegen.c import abi
 from ziggurat.codegen.c.ctypes_map import c_type, memref_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.func_emit import _descriptor_view, fill_descriptor
 from ziggurat.codegen.c.views import Expr, mul
 from ziggurat.diagnostics import CompileError, location_of
@@ -27,8 +26,13 @@ from ziggurat.dialects.cpu import ParallelForOp, SimdOp
 from ziggurat.dialects.cpu_kernel import CallOp, MicrokernelOp
 from ziggurat.dialects.cpu_pack import PackOp
 
+HANDLERS = EmitHandlers()
+"""The `cpu` ops the C target prints (on top of the C family's)."""
 
-def _loop_nest(em: FunctionEmitter, op: Operation, bounds: list[tuple[str, str, str]]) -> None:
+
+def _loop_nest(
+    em: FunctionEmitter, op: ParallelForOp | SimdOp, bounds: list[tuple[str, str, str]]
+) -> None:
     """`for` loops over the body's induction variables, then the body (not its yield)."""
     body = op.regions[0].block
     ivs = [em.fresh(arg, "i") for arg in body.args]
@@ -45,8 +49,8 @@ def _loop_nest(em: FunctionEmitter, op: Operation, bounds: list[tuple[str, str, 
         em.line("}")
 
 
-def _parallel_for(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, ParallelForOp)
+@HANDLERS.on(ParallelForOp)
+def _parallel_for(em: FunctionEmitter, op: ParallelForOp) -> None:
     bounds = [
         (em.value(lo), em.value(hi), em.value(st))
         for lo, hi, st in zip(op.lowerBound, op.upperBound, op.step, strict=True)
@@ -69,8 +73,8 @@ def _parallel_for(em: FunctionEmitter, op: Operation) -> None:
     em.parallel_depth -= 1
 
 
-def _simd(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, SimdOp)
+@HANDLERS.on(SimdOp)
+def _simd(em: FunctionEmitter, op: SimdOp) -> None:
     bound = (em.value(op.lowerBound), em.value(op.upperBound), em.value(op.step))
     if em.loop_depth == 0:
         em.location_comment(op)
@@ -86,12 +90,14 @@ def _simd(em: FunctionEmitter, op: Operation) -> None:
     em.simd_depth -= 1
 
 
-def _pack(em: FunctionEmitter, op: Operation) -> None:
+@HANDLERS.on(PackOp)
+def _pack(em: FunctionEmitter, op: PackOp) -> None:
     """dst[o, t] = src[i] where i[perm[k]] = o[k], then i[d] = i[d] * tile + t for tiled d."""
-    assert isinstance(op, PackOp)
     src, dst = em.view(op.source), em.view(op.destination)
-    src_shape = op.source.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-    dst_shape = op.destination.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+    src_type, dst_type = op.source.type, op.destination.type
+    # The verifier holds both to memrefs.
+    assert isinstance(src_type, MemRefType) and isinstance(dst_type, MemRefType)
+    src_shape, dst_shape = src_type.get_shape(), dst_type.get_shape()
     rank = len(src_shape)
     if em.loop_depth == 0:
         em.location_comment(op)
@@ -122,8 +128,8 @@ def _pack(em: FunctionEmitter, op: Operation) -> None:
         em.line("}")
 
 
-def _call(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, CallOp)
+@HANDLERS.on(CallOp)
+def _call(em: FunctionEmitter, op: CallOp) -> None:
     kernel = op.kernel()
     args: list[str] = []
     for value in op.arguments:
@@ -135,22 +141,14 @@ def _call(em: FunctionEmitter, op: Operation) -> None:
             args.append(f"&{desc}")
         else:
             args.append(em.value(value))
-    em.line(f"{abi.c_function_name(kernel)}({', '.join(args)});")  # pyright: ignore[reportArgumentType]
-
-
-HANDLERS: dict[str, Handler] = {
-    "cpu.parallel_for": _parallel_for,
-    "cpu.simd": _simd,
-    "cpu.pack": _pack,
-    "cpu.call": _call,
-}
+    em.line(f"{abi.c_function_name(kernel)}({', '.join(args)});")
 
 
 def microkernel_prototype(kernel: MicrokernelOp) -> str:
     """`static inline void name(...)` for a definition, `void name(...)` for a declaration."""
-    params = ", ".join(p.c_decl for p in abi.parameters(kernel)) or "void"  # pyright: ignore[reportArgumentType]
+    params = ", ".join(p.c_decl for p in abi.parameters(kernel)) or "void"
     prefix = "" if kernel.is_declaration else "static inline "
-    return f"{prefix}void {abi.c_function_name(kernel)}({params})"  # pyright: ignore[reportArgumentType]
+    return f"{prefix}void {abi.c_function_name(kernel)}({params})"
 
 
 def emit_microkernel(kernel: MicrokernelOp, make_emitter) -> str:
@@ -160,7 +158,7 @@ def emit_microkernel(kernel: MicrokernelOp, make_emitter) -> str:
     are not `restrict`: a call may pass views of one buffer (tiles of a panel).
     """
     em: FunctionEmitter = make_emitter()
-    params = [p for p in abi.parameters(kernel) if not p.is_result]  # pyright: ignore[reportArgumentType]
+    params = [p for p in abi.parameters(kernel) if not p.is_result]
     for p in params:
         em.names.used.add(p.name)
     for arg, p in zip(kernel.body.block.args, params, strict=True):
@@ -185,7 +183,7 @@ def emit_microkernel(kernel: MicrokernelOp, make_emitter) -> str:
 
 def check_kernel_name(kernel: MicrokernelOp, taken: set[str]) -> None:
     """Refuse a microkernel whose C name is already a function's or another kernel's."""
-    name = abi.c_function_name(kernel)  # pyright: ignore[reportArgumentType]
+    name = abi.c_function_name(kernel)
     if name in taken:
         raise CompileError(
             f"c: microkernel '@{kernel.sym_name.data}' has the C name '{name}', "

@@ -5,10 +5,11 @@ before anything is written, so a refused op leaves no partial output."""
 from __future__ import annotations
 
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Operation
 
 from ziggurat.codegen.c import abi
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter
 from ziggurat.codegen.c.helpers import helper_text, ordered
 from ziggurat.codegen.c.module import (
     C_FAMILY_HANDLERS,
@@ -22,7 +23,7 @@ from ziggurat.dialects.cpu_kernel import MicrokernelOp
 from ziggurat.targets.c.cpu_emit import HANDLERS as CPU
 from ziggurat.targets.c.cpu_emit import check_kernel_name, emit_microkernel, microkernel_prototype
 
-HANDLERS: dict[str, Handler] = {**C_FAMILY_HANDLERS, **CPU}
+HANDLERS = EmitHandlers(C_FAMILY_HANDLERS, CPU)
 """Every op the C target can print, by name."""
 
 MODULE_OPS = ("cpu.microkernel",)
@@ -36,7 +37,7 @@ def emit_module(module: ModuleOp) -> str:
     functions = functions_of(module, MODULE_OPS)
     names = NameTable({abi.c_function_name(f) for f in functions})
     globals_ = emit_globals(module, names)
-    by_name: dict[str, Operation] = {f.sym_name.data: f for f in functions}
+    by_name: dict[str, FuncOp] = {f.sym_name.data: f for f in functions}
     helpers: set[str] = set()
     kernels = [op for op in module.ops if isinstance(op, MicrokernelOp)]
     taken = {abi.c_function_name(f) for f in functions}

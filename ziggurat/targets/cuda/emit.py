@@ -11,14 +11,14 @@ CUDA call is checked, and the first failure is kept, with the call's name, for
 
 from __future__ import annotations
 
-from xdsl.dialects import arith
+from xdsl.dialects import arith, memref, scf
 from xdsl.dialects.builtin import BFloat16Type, IntegerAttr, MemRefType, ModuleOp, NoneAttr
 from xdsl.dialects.func import FuncOp
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 
 from ziggurat.codegen.c import abi
 from ziggurat.codegen.c.ctypes_map import c_type, extra_types, memref_type
-from ziggurat.codegen.c.emitter import FunctionEmitter, Handler
+from ziggurat.codegen.c.emitter import EmitHandlers, FunctionEmitter, TypedHandler
 from ziggurat.codegen.c.helpers import helper_text, ordered
 from ziggurat.codegen.c.memref_emit import HANDLERS as MEMREF
 from ziggurat.codegen.c.memref_emit import identity_strides
@@ -110,19 +110,25 @@ def _dense(name: str, type_: MemRefType, op: Operation, owner: object = None) ->
 
 # Device code ----------------------------------------------------------------------------
 
+DEVICE_HANDLERS = EmitHandlers(C_FAMILY_HANDLERS)
+"""What a kernel body may hold."""
 
-def _index_op(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.ThreadIdOp | cuda.BlockIdOp | cuda.BlockDimOp | cuda.GridDimOp)
+
+@DEVICE_HANDLERS.on(cuda.ThreadIdOp, cuda.BlockIdOp, cuda.BlockDimOp, cuda.GridDimOp)
+def _index_op(
+    em: FunctionEmitter, op: cuda.ThreadIdOp | cuda.BlockIdOp | cuda.BlockDimOp | cuda.GridDimOp
+) -> None:
     em.bind(op.results[0], f"(int64_t){_DIM_FIELDS[op.name]}.{op.dim}", op)
 
 
-def _lane_id(em: FunctionEmitter, op: Operation) -> None:
+@DEVICE_HANDLERS.on(cuda.LaneIdOp)
+def _lane_id(em: FunctionEmitter, op: cuda.LaneIdOp) -> None:
     linear = "threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z)"
     em.bind(op.results[0], f"(int64_t)(({linear}) % 32)", op)
 
 
-def _shared(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.SharedMemoryOp)
+@DEVICE_HANDLERS.on(cuda.SharedMemoryOp)
+def _shared(em: FunctionEmitter, op: cuda.SharedMemoryOp) -> None:
     type_ = memref_type(op.memref.type, op)
     name = em.fresh(op.memref, "tile")
     count = 1
@@ -132,8 +138,8 @@ def _shared(em: FunctionEmitter, op: Operation) -> None:
     em.views[op.memref] = _dense(name, type_, op)
 
 
-def _dynamic_shared(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.DynamicSharedMemoryOp)
+@DEVICE_HANDLERS.on(cuda.DynamicSharedMemoryOp)
+def _dynamic_shared(em: FunctionEmitter, op: cuda.DynamicSharedMemoryOp) -> None:
     if "zg_smem" not in em.names.used:
         em.names.used.add("zg_smem")
         em.line("ZG_DYNAMIC_SHARED(zg_smem);")
@@ -144,12 +150,13 @@ def _dynamic_shared(em: FunctionEmitter, op: Operation) -> None:
     em.views[op.memref] = _dense(name, type_, op)
 
 
-def _barrier(em: FunctionEmitter, op: Operation) -> None:
+@DEVICE_HANDLERS.on(cuda.BarrierOp)
+def _barrier(em: FunctionEmitter, op: cuda.BarrierOp) -> None:
     em.line("__syncthreads();")
 
 
-def _shuffle(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.ShuffleOp)
+@DEVICE_HANDLERS.on(cuda.ShuffleOp)
+def _shuffle(em: FunctionEmitter, op: cuda.ShuffleOp) -> None:
     call = {
         cuda.ShuffleMode.XOR: "__shfl_xor_sync",
         cuda.ShuffleMode.DOWN: "__shfl_down_sync",
@@ -166,8 +173,8 @@ def _word(em: FunctionEmitter, memref, indices) -> str:
     return f"*(const int *)&{view.data}[{index}]"
 
 
-def _dp4a(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.Dp4aOp)
+@DEVICE_HANDLERS.on(cuda.Dp4aOp)
+def _dp4a(em: FunctionEmitter, op: cuda.Dp4aOp) -> None:
     a = _word(em, op.lhs, op.lhs_indices)
     b = _word(em, op.rhs, op.rhs_indices)
     em.bind(op.result, f"__dp4a({a}, {b}, {em.value(op.acc)})", op)
@@ -187,7 +194,7 @@ def _fragment_decl(t: cuda.FragmentType) -> str:
     )
 
 
-def _fragment(em: FunctionEmitter, op: Operation) -> str:
+def _fragment(em: FunctionEmitter, op: cuda.MmaFillOp | cuda.MmaLoadOp | cuda.MmaComputeOp) -> str:
     """A fresh fragment variable for `op`'s result (fragments are filled in place)."""
     result = op.results[0]
     name = em.declare(result, result.type, op, "frag")
@@ -201,26 +208,26 @@ def _tile(em: FunctionEmitter, memref, indices) -> tuple[str, str]:
     return f"&{view.data}[{index}]", str(view.strides[0])
 
 
-def _mma_fill(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.MmaFillOp)
+@DEVICE_HANDLERS.on(cuda.MmaFillOp)
+def _mma_fill(em: FunctionEmitter, op: cuda.MmaFillOp) -> None:
     value = em.value(op.value)
     em.line(f"nvcuda::wmma::fill_fragment({_fragment(em, op)}, {value});")
 
 
-def _mma_load(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.MmaLoadOp)
+@DEVICE_HANDLERS.on(cuda.MmaLoadOp)
+def _mma_load(em: FunctionEmitter, op: cuda.MmaLoadOp) -> None:
     pointer, ldm = _tile(em, op.source, op.indices)
     em.line(f"nvcuda::wmma::load_matrix_sync({_fragment(em, op)}, {pointer}, {ldm});")
 
 
-def _mma_compute(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.MmaComputeOp)
+@DEVICE_HANDLERS.on(cuda.MmaComputeOp)
+def _mma_compute(em: FunctionEmitter, op: cuda.MmaComputeOp) -> None:
     a, b, c = em.value(op.lhs), em.value(op.rhs), em.value(op.acc)
     em.line(f"nvcuda::wmma::mma_sync({_fragment(em, op)}, {a}, {b}, {c});")
 
 
-def _mma_store(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, cuda.MmaStoreOp)
+@DEVICE_HANDLERS.on(cuda.MmaStoreOp)
+def _mma_store(em: FunctionEmitter, op: cuda.MmaStoreOp) -> None:
     pointer, ldm = _tile(em, op.destination, op.indices)
     em.line(
         f"nvcuda::wmma::store_matrix_sync({pointer}, {em.value(op.value)}, {ldm}, "
@@ -228,7 +235,8 @@ def _mma_store(em: FunctionEmitter, op: Operation) -> None:
     )
 
 
-def _local_alloca(em: FunctionEmitter, op: Operation) -> None:
+@DEVICE_HANDLERS.on(memref.AllocaOp)
+def _local_alloca(em: FunctionEmitter, op: memref.AllocaOp) -> None:
     space = memory_space_of(op.results[0].type)
     if space not in (None, "local"):
         raise _error(f"cannot allocate '{space}' memory with memref.alloca in a kernel", op)
@@ -242,51 +250,28 @@ that hold a barrier (a K loop of staged tiles) are not: unrolling them multiplie
 code and the live registers, not the reuse."""
 
 
-def _device_for(em: FunctionEmitter, op: Operation) -> None:
-    bounds = [_constant(v) for v in op.operands[:3]]
+@DEVICE_HANDLERS.on(scf.ForOp)
+def _device_for(em: FunctionEmitter, op: scf.ForOp) -> None:
+    lo, hi, step = (_constant(v) for v in (op.lb, op.ub, op.step))
     trip = None
-    if all(b is not None for b in bounds) and bounds[2] > 0:  # pyright: ignore
-        lo, hi, step = bounds
-        trip = max(0, -(-(hi - lo) // step))  # pyright: ignore
+    if lo is not None and hi is not None and step is not None and step > 0:
+        trip = max(0, -(-(hi - lo) // step))
     unroll = trip is not None and trip <= UNROLL_LIMIT
     if unroll and any(isinstance(inner, cuda.BarrierOp) for inner in op.walk()):
         unroll = False
     emit_for(em, op, "unroll" if unroll else None)
 
 
-def _constant(value) -> int | None:
+def _constant(value: SSAValue) -> int | None:
     owner = value.owner
     if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
         return owner.value.value.data
     return None
 
 
-def _no_heap(em: FunctionEmitter, op: Operation) -> None:
+@DEVICE_HANDLERS.on(memref.AllocOp, memref.DeallocOp)
+def _no_heap(em: FunctionEmitter, op: memref.AllocOp | memref.DeallocOp) -> None:
     raise _error(f"'{op.name}' is not supported in a kernel (no device heap)", op)
-
-
-DEVICE_HANDLERS: dict[str, Handler] = {
-    **C_FAMILY_HANDLERS,
-    "memref.alloca": _local_alloca,
-    "scf.for": _device_for,
-    "memref.alloc": _no_heap,
-    "memref.dealloc": _no_heap,
-    "cuda.thread_id": _index_op,
-    "cuda.block_id": _index_op,
-    "cuda.block_dim": _index_op,
-    "cuda.grid_dim": _index_op,
-    "cuda.lane_id": _lane_id,
-    "cuda.shared_memory": _shared,
-    "cuda.dynamic_shared_memory": _dynamic_shared,
-    "cuda.barrier": _barrier,
-    "cuda.shuffle": _shuffle,
-    "cuda.dp4a": _dp4a,
-    "cuda.mma_fill": _mma_fill,
-    "cuda.mma_load": _mma_load,
-    "cuda.mma_compute": _mma_compute,
-    "cuda.mma_store": _mma_store,
-}
-"""What a kernel body may hold."""
 
 
 def _emit_kernel(kernel: cuda.KernelOp, helpers: set[str], taken: set[str]) -> str:
@@ -310,9 +295,12 @@ def _emit_kernel(kernel: cuda.KernelOp, helpers: set[str], taken: set[str]) -> s
 
 # Host code ------------------------------------------------------------------------------
 
+HOST_HANDLERS = EmitHandlers(C_FAMILY_HANDLERS)
+"""What a host function may hold, but `cuda.launch`, whose printer knows the module's kernels."""
 
-def _device_alloc(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, device.AllocOp)
+
+@HOST_HANDLERS.on(device.AllocOp)
+def _device_alloc(em: FunctionEmitter, op: device.AllocOp) -> None:
     type_ = memref_type(op.memref.type, op)
     if memory_space_of(type_) != "global":
         raise _error(f"cannot allocate '{memory_space_of(type_)}' memory on the host", op)
@@ -335,15 +323,15 @@ def _bytes(view: View) -> str:
     return f"sizeof({view.element}) * (size_t)({count})"
 
 
-def _contiguous(em: FunctionEmitter, value, op: Operation) -> View:
+def _contiguous(em: FunctionEmitter, value: SSAValue, op: Operation) -> View:
     view = em.view(value)
     if tuple(view.strides) != tuple(identity_strides(view.sizes)):
         raise _error("device.copy needs contiguous buffers on both sides", op)
     return view
 
 
-def _device_copy(em: FunctionEmitter, op: Operation) -> None:
-    assert isinstance(op, device.CopyOp)
+@HOST_HANDLERS.on(device.CopyOp)
+def _device_copy(em: FunctionEmitter, op: device.CopyOp) -> None:
     source = _contiguous(em, op.source, op)
     target = _contiguous(em, op.destination, op)
     spaces = (memory_space_of(op.source.type), memory_space_of(op.destination.type))
@@ -360,16 +348,18 @@ def _device_copy(em: FunctionEmitter, op: Operation) -> None:
     em.line(f"ZG_CHECK(cudaMemcpy({target_data}, {source_data}, {_bytes(source)}, {kind}));")
 
 
-def _dealloc(em: FunctionEmitter, op: Operation) -> None:
+@HOST_HANDLERS.on(memref.DeallocOp)
+def _dealloc(em: FunctionEmitter, op: memref.DeallocOp) -> None:
     if memory_space_of(op.operands[0].type) == "global":
         em.line(f"ZG_CHECK(cudaFree({em.view(op.operands[0]).allocated}));")
     else:
         MEMREF["memref.dealloc"](em, op)
 
 
-def _host_launch(kernels: dict[str, int]) -> Handler:
-    def emit(em: FunctionEmitter, op: Operation) -> None:
-        assert isinstance(op, cuda.LaunchOp)
+def _host_launch(kernels: dict[str, int]) -> TypedHandler[cuda.LaunchOp]:
+    """The printer of `cuda.launch` in a module whose kernels are numbered `kernels`."""
+
+    def emit(em: FunctionEmitter, op: cuda.LaunchOp) -> None:
         name = op.kernel.root_reference.data
         if op.host_operands():
             raise _error(
@@ -414,7 +404,8 @@ def _host_launch(kernels: dict[str, int]) -> Handler:
     return emit
 
 
-def _refuse_device_op(em: FunctionEmitter, op: Operation) -> None:
+@HOST_HANDLERS.on(device.LaunchOp, device.ParallelOp)
+def _refuse_device_op(em: FunctionEmitter, op: device.LaunchOp | device.ParallelOp) -> None:
     raise _error(f"'{op.name}' outside a kernel (run convert-device-to-cuda first)", op)
 
 
@@ -440,15 +431,8 @@ def _emit_module(module: ModuleOp) -> str:
     functions = functions_of(module, ("cuda.kernel",))
     kernels = [op for op in module.ops if isinstance(op, cuda.KernelOp)]
     kernel_index = {k.sym_name.data: i for i, k in enumerate(kernels)}
-    host_handlers: dict[str, Handler] = {
-        **C_FAMILY_HANDLERS,
-        "memref.dealloc": _dealloc,
-        "device.alloc": _device_alloc,
-        "device.copy": _device_copy,
-        "cuda.launch": _host_launch(kernel_index),
-        "device.launch": _refuse_device_op,
-        "device.parallel": _refuse_device_op,
-    }
+    host_handlers = EmitHandlers(HOST_HANDLERS)
+    host_handlers.on(cuda.LaunchOp)(_host_launch(kernel_index))
     for func in functions:
         for op in func.walk():
             if op.name.startswith("cuda.") and op.name != "cuda.launch":
@@ -459,7 +443,7 @@ def _emit_module(module: ModuleOp) -> str:
     helpers: set[str] = set()
     device_helpers: set[str] = set()
     kernel_texts = [_emit_kernel(k, device_helpers, taken) for k in kernels]
-    by_name: dict[str, Operation] = {f.sym_name.data: f for f in functions}
+    by_name: dict[str, FuncOp] = {f.sym_name.data: f for f in functions}
     bodies = [
         emit_function(
             f,
