@@ -165,15 +165,6 @@ def _mxu_with_options(args: argparse.Namespace) -> Executor:
     return MxuExecutor(preset, config, args.mxu_dataflow or "ws", options_given=True)
 
 
-DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
-    "float16": (1e-2, 1e-3),
-    "bfloat16": (2e-2, 1e-2),
-    "float32": (1e-4, 1e-5),
-    "float64": (1e-9, 1e-12),
-}
-"""`(rtol, atol)` of `--check` by element type; integers must match exactly."""
-
-
 class _Session:
     """One `ziggurat-run` invocation: inputs, timed runs, check, report."""
 
@@ -217,9 +208,8 @@ class _Session:
             from ziggurat.tools.driver import ToolError
 
             raise ToolError(
-                f"results differ from the ref target beyond tolerance ({check['worst']}: "
-                f"max abs error {check['max_abs_error']:.3g}, "
-                f"max rel error {check['max_rel_error']:.3g})"
+                check.get("message")
+                or f"results differ from the ref target beyond rounding: {_worst(check)}"
             )
         return 0
 
@@ -279,44 +269,18 @@ class _Session:
         return inputs
 
     def _check(self, types, inputs, outputs) -> dict[str, Any]:
-        import numpy as np
-
+        """The outputs against `ref` in float64, within the bound of `tools/check.py`."""
         from ziggurat.targets.ref import RefExecutor
+        from ziggurat.tools import check
 
-        run_args = [a.copy() for a in inputs]
-        want_results = self._guard(lambda: RefExecutor().prepare(self.module, self.entry)(run_args))
-        want = self._outputs(types, want_results, run_args)
-        worst, max_abs, max_rel, ok = "", 0.0, 0.0, True
-        for name, expected in want.items():
-            got = outputs.get(name)
-            if got is None or got.shape != expected.shape or got.dtype != expected.dtype:
-                what = "missing" if got is None else f"{list(got.shape)} {got.dtype}"
-                return {
-                    "ok": False,
-                    "worst": name,
-                    "max_abs_error": float("inf"),
-                    "max_rel_error": float("inf"),
-                    "message": f"{name} is {what}, ref gives {list(expected.shape)} "
-                    f"{expected.dtype}",
-                }
-            rtol, atol = DEFAULT_TOLERANCES.get(expected.dtype.name, (0.0, 0.0))
-            rtol = self.args.rtol if self.args.rtol is not None else rtol
-            atol = self.args.atol if self.args.atol is not None else atol
-            g, w = got.astype(np.float64), expected.astype(np.float64)
-            both_nan = np.isnan(g) & np.isnan(w)
-            diff = np.where(both_nan, 0.0, np.abs(g - w))
-            diff = np.where(np.isnan(diff), np.inf, diff)
-            rel = np.where(
-                w != 0, diff / np.where(w != 0, np.abs(w), 1.0), np.where(diff > 0, np.inf, 0)
-            )
-            this_ok = bool(np.all(diff <= atol + rtol * np.abs(np.where(both_nan, 0, w))))
-            this_abs = float(diff.max()) if diff.size else 0.0
-            if (not this_ok and ok) or (ok and this_abs > max_abs) or not worst:
-                worst = name
-            max_abs = max(max_abs, this_abs)
-            max_rel = max(max_rel, float(rel.max()) if rel.size else 0.0)
-            ok = ok and this_ok
-        return {"ok": ok, "worst": worst, "max_abs_error": max_abs, "max_rel_error": max_rel}
+        def run(module: ModuleOp, args: list[np.ndarray]) -> dict[str, np.ndarray]:
+            prepared = self._guard(lambda: RefExecutor().prepare(module, self.entry))
+            return self._outputs(types, self._guard(lambda: prepared(args)), args)
+
+        want, magnitude = check.reference(self.module, inputs, run)
+        scale = check.scale_of(self.module)
+        verdict = check.compare(outputs, want, magnitude, scale, self.args.rtol, self.args.atol)
+        return verdict.as_dict()
 
     def _report(self, inputs, outputs, timings, check) -> None:
         import json
@@ -345,7 +309,11 @@ class _Session:
                 "timings": timing,
                 "check": None
                 if check is None
-                else {k: check[k] for k in ("max_abs_error", "max_rel_error", "ok")},
+                else {
+                    k: check[k]
+                    for k in ("max_abs_error", "max_rel_error", "ok", "worst", "ratio")
+                    if k in check
+                },
             }
             if hasattr(self.executor, "report"):
                 report[self.executor.name] = self.executor.report()  # pyright: ignore
@@ -368,7 +336,7 @@ class _Session:
             if line:
                 lines.append(f"{self.executor.name}: {line}")
         if check is not None:
-            verdict = "ok" if check["ok"] else f"MISMATCH in {check['worst']}"
+            verdict = "ok" if check["ok"] else f"MISMATCH: {_worst(check)}"
             lines.append(
                 f"check against ref: max abs error {check['max_abs_error']:.3g}, "
                 f"max rel error {check['max_rel_error']:.3g}: {verdict}"
@@ -378,6 +346,14 @@ class _Session:
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.3f} ms"
+
+
+def _worst(check: dict[str, Any]) -> str:
+    """The worst element of a check, with both values and the bound it broke."""
+    return (
+        f"{check['worst']} is {check['got']:.9g}, ref gives {check['want']:.9g} "
+        f"(error {abs(check['got'] - check['want']):.3g}, bound {check['bound']:.3g})"
+    )
 
 
 def _conform(name: str, array: np.ndarray, type_) -> np.ndarray:
