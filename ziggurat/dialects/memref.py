@@ -36,6 +36,7 @@ from xdsl.utils.hints import isa
 from ziggurat.dialects.arith import ATOMIC_RMW_KINDS, FLOAT_ATOMIC_KINDS
 from ziggurat.dialects.extend import extend_dialect
 from ziggurat.dialects.shape_syntax import print_reshape
+from ziggurat.dialects.slice_rules import check_slice
 from ziggurat.xdsl_compat import with_assembly_format
 
 
@@ -267,6 +268,22 @@ class GetGlobalOp(xmemref.GetGlobalOp):
         printer.print_op_attributes(self.attributes)
 
 
+class SubviewOp(xmemref.SubviewOp):
+    """`memref.subview`, verified by MLIR's rules for its offsets, sizes and strides."""
+
+    def verify_(self) -> None:
+        super().verify_()
+        source, result = self.source.type, self.result.type
+        assert isinstance(source, MemRefType) and isinstance(result, MemRefType)
+        check_slice(
+            source,
+            result,
+            self.static_offsets.get_values(),
+            self.static_sizes.get_values(),
+            self.static_strides.get_values(),
+        )
+
+
 class CollapseShapeOp(xmemref.CollapseShapeOp):
     """`memref.collapse_shape %m [[0, 1], [2]] : memref<2x3x4xf32> into memref<6x4xf32>`"""
 
@@ -297,5 +314,6 @@ MemRef = extend_dialect(
         GetGlobalOp,
         CollapseShapeOp,
         ExpandShapeOp,
+        SubviewOp,
     ],
 )

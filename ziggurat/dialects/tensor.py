@@ -35,6 +35,7 @@ from xdsl.utils.hints import isa
 
 from ziggurat.dialects.extend import extend_dialect
 from ziggurat.dialects.shape_syntax import print_reshape
+from ziggurat.dialects.slice_rules import check_slice
 
 
 @irdl_op_definition
@@ -142,6 +143,48 @@ class ExpandShapeOp(xtensor.ExpandShapeOp):
         print_reshape(printer, self, self.src, self.reassociation, output_shape)
 
 
+class ExtractSliceOp(xtensor.ExtractSliceOp):
+    """`tensor.extract_slice`, verified by MLIR's rules (`slice_rules`)."""
+
+    def verify_(self) -> None:
+        super().verify_()
+        source, result = self.source.type, self.result.type
+        assert isinstance(source, TensorType) and isinstance(result, TensorType)
+        check_slice(
+            source,
+            result,
+            self.static_offsets.get_values(),
+            self.static_sizes.get_values(),
+            self.static_strides.get_values(),
+        )
+
+
+class InsertSliceOp(xtensor.InsertSliceOp):
+    """`tensor.insert_slice`, verified by MLIR's rules (`slice_rules`)."""
+
+    def verify_(self) -> None:
+        super().verify_()
+        source, dest = self.source.type, self.dest.type
+        assert isinstance(source, TensorType) and isinstance(dest, TensorType)
+        check_slice(
+            dest,
+            source,
+            self.static_offsets.get_values(),
+            self.static_sizes.get_values(),
+            self.static_strides.get_values(),
+            what="source",
+        )
+
+
 Tensor = extend_dialect(
-    xtensor.Tensor, [GenerateOp, RankOp, BitcastOp, CollapseShapeOp, ExpandShapeOp]
+    xtensor.Tensor,
+    [
+        GenerateOp,
+        RankOp,
+        BitcastOp,
+        CollapseShapeOp,
+        ExpandShapeOp,
+        ExtractSliceOp,
+        InsertSliceOp,
+    ],
 )

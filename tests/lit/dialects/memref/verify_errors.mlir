@@ -36,3 +36,35 @@ func.func @unknown_kind(%m: memref<4xf32>, %v: f32, %i: index) -> f32 {
 
 // expected-error @+1 {{expected '= <initial value>' or '= uninitialized'}}
 memref.global "private" @declared : memref<4xf32>
+
+// -----
+
+func.func @subview_strides(%m: memref<8x8xf32>) {
+  // expected-error @+1 {{'memref.subview' op expected 2 stride values, got 1}}
+  %s = memref.subview %m[0, 0] [4, 4] [1] : memref<8x8xf32> to memref<4x4xf32, strided<[8, 1]>>
+  return
+}
+
+// -----
+
+func.func @subview_out_of_bounds(%m: memref<8x8xf32>) {
+  // expected-error @+1 {{'memref.subview' op slice along dimension 0 runs out-of-bounds: 10 >= 8}}
+  %s = memref.subview %m[4, 0] [4, 4] [2, 1] : memref<8x8xf32> to memref<4x4xf32, strided<[16, 1], offset: 32>>
+  return
+}
+
+// -----
+
+func.func @subview_element_type(%m: memref<8x8xf32>) {
+  // expected-error @+1 {{'memref.subview' op expected result element type to be 'f32', but got 'i32'}}
+  %s = memref.subview %m[0, 0] [4, 4] [1, 1] : memref<8x8xf32> to memref<4x4xi32, strided<[8, 1]>>
+  return
+}
+
+// -----
+
+func.func @subview_result_shape(%m: memref<8x8xf32>) {
+  // expected-error @+1 {{'memref.subview' op expected result type to be 'memref<4x4xf32, strided<[8, 1]>>' or a rank-reduced version. (mismatch of result sizes)}}
+  %s = memref.subview %m[0, 0] [4, 4] [1, 1] : memref<8x8xf32> to memref<4x2xf32, strided<[8, 1]>>
+  return
+}
