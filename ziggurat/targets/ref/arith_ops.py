@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
     FloatAttr,
@@ -25,10 +26,17 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation
 
 from ziggurat.diagnostics import CompileError
+from ziggurat.dialects.arith import IndexCastUIOp, RemFOp
+from ziggurat.targets.ref.handlers import Env, Handler, OpHandlers, Results, Value, Values
 from ziggurat.targets.ref.types import BF16, is_shaped, unsigned_dtype, value_dtype
 
-Value = Any
-Handler = Callable[[Any, dict, Operation, list], "tuple | list | None"]
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+OpHandler: TypeAlias = "Handler[Interpreter, Operation]"
+"""A handler that works on any op with the operands and result its factory expects."""
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
 
 
 @cache
@@ -65,10 +73,10 @@ def _check_divisor(b: Value, op: Operation) -> None:
         raise CompileError(f"ref: integer division by zero in '{op.name}'", op)
 
 
-def _int_binary(fn: Callable[[Value, Value, Operation], Value], signed: bool = True) -> Handler:
+def _int_binary(fn: Callable[[Value, Value, Operation], Value], signed: bool = True) -> OpHandler:
     """A handler for a binary integer op; `i1` operands are widened first."""
 
-    def handler(interp, env, op, vals):
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         a, b = vals
         if a.dtype == np.bool_:
             if signed:
@@ -112,10 +120,10 @@ def _remui(a, b, op):
     return np.remainder(a, b)
 
 
-def _shift(kind: str) -> Handler:
+def _shift(kind: str) -> OpHandler:
     """`shli`, `shrsi`, `shrui`: shifting by the bit width or more gives 0 (or the sign)."""
 
-    def handler(interp, env, op, vals):
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         a, b = vals
         is_bool = a.dtype == np.bool_
         if is_bool:
@@ -138,8 +146,8 @@ def _shift(kind: str) -> Handler:
     return handler
 
 
-def _float_binary(ufunc: Callable[[Value, Value], Value]) -> Handler:
-    def handler(interp, env, op, vals):
+def _float_binary(ufunc: Callable[[Value, Value], Value]) -> OpHandler:
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         return (finish(ufunc(vals[0], vals[1]), op),)
 
     return handler
@@ -163,9 +171,10 @@ def minimumf(a: Value, b: Value) -> Value:
     return r
 
 
-def _cmpi(interp, env, op, vals):
+@HANDLERS.on(arith.CmpiOp)
+def _cmpi(interp: Interpreter, env: Env, op: arith.CmpiOp, vals: Values) -> Results:
     a, b = vals
-    predicate = op.properties["predicate"].value.data  # pyright: ignore
+    predicate = op.predicate.value.data
     if predicate >= 6:
         ua = np.asarray(a).astype(np.uint8) if a.dtype == np.bool_ else _unsigned(a)
         ub = np.asarray(b).astype(np.uint8) if b.dtype == np.bool_ else _unsigned(b)
@@ -179,9 +188,10 @@ def _cmpi(interp, env, op, vals):
     return (finish(r, op),)
 
 
-def _cmpf(interp, env, op, vals):
+@HANDLERS.on(arith.CmpfOp)
+def _cmpf(interp: Interpreter, env: Env, op: arith.CmpfOp, vals: Values) -> Results:
     a, b = vals
-    predicate = op.properties["predicate"].value.data  # pyright: ignore
+    predicate = op.predicate.value.data
     if predicate in (0, 15):
         return (finish(np.full(np.broadcast(a, b).shape, predicate == 15), op),)
     unordered = np.isnan(a) | np.isnan(b)
@@ -190,21 +200,23 @@ def _cmpf(interp, env, op, vals):
     if base == 7:
         r = ~unordered if predicate == 7 else unordered
     else:
-        fn = (None, np.equal, np.greater, np.greater_equal, np.less, np.less_equal, np.not_equal)
-        r = fn[base](a, b)  # pyright: ignore[reportOptionalCall]
+        fn = (np.equal, np.greater, np.greater_equal, np.less, np.less_equal, np.not_equal)
+        r = fn[base - 1](a, b)
         r = (r & ~unordered) if predicate < 8 else (r | unordered)
     return (finish(r, op),)
 
 
-def _select(interp, env, op, vals):
+@HANDLERS.on(arith.SelectOp)
+def select(interp: Interpreter, env: Env, op: arith.SelectOp, vals: Values) -> Results:
     c, a, b = vals
     if not isinstance(c, np.ndarray):
         return (a if c else b,)
     return (finish(np.where(c, a, b), op),)
 
 
-def _constant(interp, env, op, vals):
-    return (constant_value(op.properties["value"], result_info(op.results[0].type)[0], op),)
+@HANDLERS.on(arith.ConstantOp)
+def _constant(interp: Interpreter, env: Env, op: arith.ConstantOp, vals: Values) -> Results:
+    return (constant_value(op.value, result_info(op.result.type)[0], op),)
 
 
 def constant_value(attr: Attribute, dtype: np.dtype, op: Operation) -> Value:
@@ -235,8 +247,8 @@ def constant_value(attr: Attribute, dtype: np.dtype, op: Operation) -> Value:
 # Casts ------------------------------------------------------------------------
 
 
-def _cast(fn: Callable[[Value, np.dtype], Value]) -> Handler:
-    def handler(interp, env, op, vals):
+def _cast(fn: Callable[[Value, np.dtype], Value]) -> OpHandler:
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         dtype, _ = result_info(op.results[0].type)
         return (finish(fn(vals[0], dtype), op),)
 
@@ -302,61 +314,55 @@ def _bitcast(a, dtype):
     return np.ascontiguousarray(a).view(dtype)
 
 
-def _unary_float(fn: Callable[[Value], Value]) -> Handler:
-    def handler(interp, env, op, vals):
+def _unary_float(fn: Callable[[Value], Value]) -> OpHandler:
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         return (finish(fn(vals[0]), op),)
 
     return handler
 
 
-HANDLERS: dict[str, Handler] = {
-    "arith.constant": _constant,
-    "arith.addi": _int_binary(lambda a, b, op: np.add(a, b)),
-    "arith.subi": _int_binary(lambda a, b, op: np.subtract(a, b)),
-    "arith.muli": _int_binary(lambda a, b, op: np.multiply(a, b)),
-    "arith.divsi": _int_binary(_divsi),
-    "arith.divui": _int_binary(_floordiv, signed=False),
-    "arith.ceildivsi": _int_binary(_ceildiv),
-    "arith.ceildivui": _int_binary(_ceildiv, signed=False),
-    "arith.floordivsi": _int_binary(_floordiv),
-    "arith.remsi": _int_binary(_remsi),
-    "arith.remui": _int_binary(_remui, signed=False),
-    "arith.maxsi": _int_binary(lambda a, b, op: np.maximum(a, b)),
-    "arith.minsi": _int_binary(lambda a, b, op: np.minimum(a, b)),
-    "arith.maxui": _int_binary(lambda a, b, op: np.maximum(a, b), signed=False),
-    "arith.minui": _int_binary(lambda a, b, op: np.minimum(a, b), signed=False),
-    "arith.andi": _int_binary(lambda a, b, op: np.bitwise_and(a, b)),
-    "arith.ori": _int_binary(lambda a, b, op: np.bitwise_or(a, b)),
-    "arith.xori": _int_binary(lambda a, b, op: np.bitwise_xor(a, b)),
-    "arith.shli": _shift("shli"),
-    "arith.shrsi": _shift("shrsi"),
-    "arith.shrui": _shift("shrui"),
-    "arith.addf": _float_binary(np.add),
-    "arith.subf": _float_binary(np.subtract),
-    "arith.mulf": _float_binary(np.multiply),
-    "arith.divf": _float_binary(np.divide),
-    "arith.remf": _float_binary(np.fmod),
-    "arith.maximumf": _float_binary(maximumf),
-    "arith.minimumf": _float_binary(minimumf),
-    "arith.maxnumf": _float_binary(np.fmax),
-    "arith.minnumf": _float_binary(np.fmin),
-    "arith.negf": _unary_float(np.negative),
-    "arith.cmpi": _cmpi,
-    "arith.cmpf": _cmpf,
-    "arith.select": _select,
-    "arith.extsi": _cast(_extsi),
-    "arith.extui": _cast(_extui),
-    "arith.trunci": _cast(_trunci),
-    "arith.index_cast": _cast(_index_cast),
-    "arith.index_castui": _cast(_index_castui),
-    "arith.sitofp": _cast(_sitofp),
-    "arith.uitofp": _cast(_uitofp),
-    "arith.fptosi": _cast(_fptosi),
-    "arith.fptoui": _cast(_fptoui),
-    "arith.extf": _cast(_float_cast),
-    "arith.truncf": _cast(_float_cast),
-    "arith.bitcast": _cast(_bitcast),
-}
+HANDLERS.add(arith.AddiOp, _int_binary(lambda a, b, op: np.add(a, b)))
+HANDLERS.add(arith.SubiOp, _int_binary(lambda a, b, op: np.subtract(a, b)))
+HANDLERS.add(arith.MuliOp, _int_binary(lambda a, b, op: np.multiply(a, b)))
+HANDLERS.add(arith.DivSIOp, _int_binary(_divsi))
+HANDLERS.add(arith.DivUIOp, _int_binary(_floordiv, signed=False))
+HANDLERS.add(arith.CeilDivSIOp, _int_binary(_ceildiv))
+HANDLERS.add(arith.CeilDivUIOp, _int_binary(_ceildiv, signed=False))
+HANDLERS.add(arith.FloorDivSIOp, _int_binary(_floordiv))
+HANDLERS.add(arith.RemSIOp, _int_binary(_remsi))
+HANDLERS.add(arith.RemUIOp, _int_binary(_remui, signed=False))
+HANDLERS.add(arith.MaxSIOp, _int_binary(lambda a, b, op: np.maximum(a, b)))
+HANDLERS.add(arith.MinSIOp, _int_binary(lambda a, b, op: np.minimum(a, b)))
+HANDLERS.add(arith.MaxUIOp, _int_binary(lambda a, b, op: np.maximum(a, b), signed=False))
+HANDLERS.add(arith.MinUIOp, _int_binary(lambda a, b, op: np.minimum(a, b), signed=False))
+HANDLERS.add(arith.AndIOp, _int_binary(lambda a, b, op: np.bitwise_and(a, b)))
+HANDLERS.add(arith.OrIOp, _int_binary(lambda a, b, op: np.bitwise_or(a, b)))
+HANDLERS.add(arith.XOrIOp, _int_binary(lambda a, b, op: np.bitwise_xor(a, b)))
+HANDLERS.add(arith.ShLIOp, _shift("shli"))
+HANDLERS.add(arith.ShRSIOp, _shift("shrsi"))
+HANDLERS.add(arith.ShRUIOp, _shift("shrui"))
+HANDLERS.add(arith.AddfOp, _float_binary(np.add))
+HANDLERS.add(arith.SubfOp, _float_binary(np.subtract))
+HANDLERS.add(arith.MulfOp, _float_binary(np.multiply))
+HANDLERS.add(arith.DivfOp, _float_binary(np.divide))
+HANDLERS.add(RemFOp, _float_binary(np.fmod))
+HANDLERS.add(arith.MaximumfOp, _float_binary(maximumf))
+HANDLERS.add(arith.MinimumfOp, _float_binary(minimumf))
+HANDLERS.add(arith.MaxnumfOp, _float_binary(np.fmax))
+HANDLERS.add(arith.MinnumfOp, _float_binary(np.fmin))
+HANDLERS.add(arith.NegfOp, _unary_float(np.negative))
+HANDLERS.add(arith.ExtSIOp, _cast(_extsi))
+HANDLERS.add(arith.ExtUIOp, _cast(_extui))
+HANDLERS.add(arith.TruncIOp, _cast(_trunci))
+HANDLERS.add(arith.IndexCastOp, _cast(_index_cast))
+HANDLERS.add(IndexCastUIOp, _cast(_index_castui))
+HANDLERS.add(arith.SIToFPOp, _cast(_sitofp))
+HANDLERS.add(arith.UIToFPOp, _cast(_uitofp))
+HANDLERS.add(arith.FPToSIOp, _cast(_fptosi))
+HANDLERS.add(arith.FPToUIOp, _cast(_fptoui))
+HANDLERS.add(arith.ExtFOp, _cast(_float_cast))
+HANDLERS.add(arith.TruncFOp, _cast(_float_cast))
+HANDLERS.add(arith.BitcastOp, _cast(_bitcast))
 
 COMBINERS: dict[str, np.ufunc] = {
     "arith.addf": np.add,

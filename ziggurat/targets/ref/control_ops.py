@@ -9,19 +9,31 @@ exact; otherwise they are interpreted one iteration at a time.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from xdsl.ir import Operation
+from xdsl.dialects import affine, func, memref, scf
 
 from ziggurat.diagnostics import CompileError
+from ziggurat.dialects.affine import MaxOp
+from ziggurat.dialects.affine_parallel import ParallelOp as AffineParallelOp
 from ziggurat.targets.ref import vectorize
 from ziggurat.targets.ref.affine_eval import compile_map, compile_set
-from ziggurat.targets.ref.arith_ops import KIND_COMBINE, Handler
-from ziggurat.targets.ref.loops import loop_body, loop_ranges
+from ziggurat.targets.ref.arith_ops import KIND_COMBINE
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Value, Values
+from ziggurat.targets.ref.loops import LoopOp, loop_body, loop_ranges
 from ziggurat.targets.ref.types import value_dtype
 
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
 
-def _iterate(interp, env, op: Operation, vals: list, inits: list) -> list:
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
+
+
+def _iterate(
+    interp: Interpreter, env: Env, op: LoopOp, vals: Values, inits: Sequence[Value]
+) -> Sequence[Value]:
     """Run a loop's body for every point of its iteration space, in order."""
     ranges = loop_ranges(op, vals)
     if not inits and not op.results and vectorize.run_band(interp, env, op, vals, ranges):
@@ -46,11 +58,13 @@ def _iterate(interp, env, op: Operation, vals: list, inits: list) -> list:
     return current
 
 
-def _scf_for(interp, env, op, vals):
+@HANDLERS.on(scf.ForOp)
+def _scf_for(interp: Interpreter, env: Env, op: scf.ForOp, vals: Values) -> Results:
     return _iterate(interp, env, op, vals[:3], vals[3:])
 
 
-def _affine_for(interp, env, op, vals):
+@HANDLERS.on(affine.ForOp)
+def _affine_for(interp: Interpreter, env: Env, op: affine.ForOp, vals: Values) -> Results:
     n = len(op.lowerBoundOperands) + len(op.upperBoundOperands)
     return _iterate(interp, env, op, vals[:n], vals[n:])
 
@@ -71,14 +85,15 @@ _IDENTITY = {
 }
 
 
-def _identity(kind: str, dtype: np.dtype):
+def _identity(kind: str, dtype: np.dtype) -> Value:
     if kind in ("maxs", "mins", "minu"):
         info = np.iinfo(dtype)
         return dtype.type(info.max if kind != "maxs" else info.min)
     return np.asarray(_IDENTITY.get(kind, 0)).astype(dtype)[()]
 
 
-def _affine_parallel(interp, env, op, vals):
+@HANDLERS.on(AffineParallelOp)
+def _affine_parallel(interp: Interpreter, env: Env, op: AffineParallelOp, vals: Values) -> Results:
     kinds = op.reduction_kinds()
     if not kinds:
         _iterate(interp, env, op, vals, [])
@@ -98,7 +113,8 @@ def _affine_parallel(interp, env, op, vals):
     return acc
 
 
-def _scf_parallel(interp, env, op, vals):
+@HANDLERS.on(scf.ParallelOp)
+def _scf_parallel(interp: Interpreter, env: Env, op: scf.ParallelOp, vals: Values) -> Results:
     n = len(op.lowerBound)
     inits = vals[3 * n :]
     if not inits:
@@ -118,7 +134,8 @@ def _scf_parallel(interp, env, op, vals):
     return acc
 
 
-def _scf_while(interp, env, op, vals):
+@HANDLERS.on(scf.WhileOp)
+def _scf_while(interp: Interpreter, env: Env, op: scf.WhileOp, vals: Values) -> Results:
     args = vals
     while True:
         cond, *passed = interp.run_region(op.before_region, env, args)
@@ -127,14 +144,16 @@ def _scf_while(interp, env, op, vals):
         args = interp.run_region(op.after_region, env, passed)
 
 
-def _scf_if(interp, env, op, vals):
+@HANDLERS.on(scf.IfOp)
+def _scf_if(interp: Interpreter, env: Env, op: scf.IfOp, vals: Values) -> Results:
     region = op.true_region if vals[0] else op.false_region
     if not region.blocks:
         return []
     return interp.run_region(region, env)
 
 
-def _affine_if(interp, env, op, vals):
+@HANDLERS.on(affine.IfOp)
+def _affine_if(interp: Interpreter, env: Env, op: affine.IfOp, vals: Values) -> Results:
     holds = compile_set(op.condition.data)(vals)
     region = op.then_region if holds else op.else_region
     if not region.blocks:
@@ -142,7 +161,8 @@ def _affine_if(interp, env, op, vals):
     return interp.run_region(region, env)
 
 
-def _index_switch(interp, env, op, vals):
+@HANDLERS.on(scf.IndexSwitchOp)
+def _index_switch(interp: Interpreter, env: Env, op: scf.IndexSwitchOp, vals: Values) -> Results:
     cases = op.cases.get_values()
     value = int(vals[0])
     region = op.default_region
@@ -151,56 +171,45 @@ def _index_switch(interp, env, op, vals):
     return interp.run_region(region, env)
 
 
-def _execute_region(interp, env, op, vals):
+@HANDLERS.on(scf.ExecuteRegionOp, memref.AllocaScopeOp)
+def _execute_region(
+    interp: Interpreter, env: Env, op: scf.ExecuteRegionOp | memref.AllocaScopeOp, vals: Values
+) -> Results:
     return interp.run_region(op.regions[0], env)
 
 
-def _index(value) -> np.ndarray | np.int64:
+def _index(value: Value) -> np.ndarray | np.int64:
     return value if isinstance(value, np.ndarray) else np.int64(value)
 
 
-def _affine_apply(interp, env, op, vals):
+@HANDLERS.on(affine.ApplyOp)
+def _affine_apply(interp: Interpreter, env: Env, op: affine.ApplyOp, vals: Values) -> Results:
     return (_index(compile_map(op.map.data)(vals)[0]),)
 
 
-def _affine_min(interp, env, op, vals):
+@HANDLERS.on(affine.MinOp)
+def _affine_min(interp: Interpreter, env: Env, op: affine.MinOp, vals: Values) -> Results:
     results = compile_map(op.map.data)(vals)
     return (_index(results[0] if len(results) == 1 else _fold(np.minimum, results)),)
 
 
-def _affine_max(interp, env, op, vals):
+@HANDLERS.on(MaxOp)
+def _affine_max(interp: Interpreter, env: Env, op: MaxOp, vals: Values) -> Results:
     results = compile_map(op.map.data)(vals)
     return (_index(results[0] if len(results) == 1 else _fold(np.maximum, results)),)
 
 
-def _fold(fn, values):
+def _fold(fn: Callable[[Value, Value], Value], values: Sequence[Value]) -> Value:
     result = values[0]
     for v in values[1:]:
         result = fn(result, v)
     return result
 
 
-def _call(interp, env, op, vals):
+@HANDLERS.on(func.CallOp)
+def _call(interp: Interpreter, env: Env, op: func.CallOp, vals: Values) -> Results:
     name = op.callee.root_reference.data
     func = interp.functions.get(name)
     if func is None:
         raise CompileError(f"ref: call to unknown function '@{name}'", op)
     return interp.call(func, vals, op)
-
-
-HANDLERS: dict[str, Handler] = {
-    "scf.for": _scf_for,
-    "scf.parallel": _scf_parallel,
-    "scf.while": _scf_while,
-    "scf.if": _scf_if,
-    "scf.index_switch": _index_switch,
-    "scf.execute_region": _execute_region,
-    "affine.for": _affine_for,
-    "affine.parallel": _affine_parallel,
-    "affine.if": _affine_if,
-    "affine.apply": _affine_apply,
-    "affine.min": _affine_min,
-    "affine.max": _affine_max,
-    "func.call": _call,
-    "memref.alloca_scope": _execute_region,
-}

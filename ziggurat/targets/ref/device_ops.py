@@ -11,19 +11,33 @@ one iteration at a time, and is refused.
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import numpy as np
-from xdsl.ir import Operation
 
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.ref.arith_ops import Handler
-from ziggurat.targets.ref.memory_ops import HANDLERS as MEMORY
+from ziggurat.dialects import cpu, device
+from ziggurat.dialects.cpu_kernel import CallOp
+from ziggurat.dialects.cpu_pack import PackOp
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Values
+from ziggurat.targets.ref.memory_ops import alloc
 from ziggurat.targets.ref.values import Buffer
+
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
 
 PARALLEL_LOOPS = frozenset({"device.parallel", "cpu.parallel_for", "cpu.simd"})
 
 
-def _run_loop(interp, env, op: Operation, vals):
+@HANDLERS.on(device.ParallelOp, cpu.ParallelForOp, cpu.SimdOp)
+def _run_loop(
+    interp: Interpreter,
+    env: Env,
+    op: device.ParallelOp | cpu.ParallelForOp | cpu.SimdOp,
+    vals: Values,
+) -> Results:
     n = len(op.regions[0].block.args)
     lowers, uppers, steps = vals[:n], vals[n : 2 * n], vals[2 * n : 3 * n]
     spaces = []
@@ -39,7 +53,8 @@ def _run_loop(interp, env, op: Operation, vals):
     return ()
 
 
-def _launch(interp, env, op, vals):
+@HANDLERS.on(device.LaunchOp)
+def _launch(interp: Interpreter, env: Env, op: device.LaunchOp, vals: Values) -> Results:
     kind = op.target.kind.data
     handler = interp.launch_handlers.get(kind)
     if handler is not None:
@@ -65,7 +80,8 @@ def _launch(interp, env, op, vals):
     return ()
 
 
-def _barrier(interp, env, op: Operation, vals):
+@HANDLERS.on(device.BarrierOp)
+def _barrier(interp: Interpreter, env: Env, op: device.BarrierOp, vals: Values) -> Results:
     parent = op.parent_op()
     while parent is not None and parent.name != "device.launch":
         if parent.name in PARALLEL_LOOPS:
@@ -78,7 +94,8 @@ def _barrier(interp, env, op: Operation, vals):
     return ()
 
 
-def _copy(interp, env, op, vals):
+@HANDLERS.on(device.CopyOp)
+def _copy(interp: Interpreter, env: Env, op: device.CopyOp, vals: Values) -> Results:
     source, destination = vals
     for buffer in (source, destination):
         buffer.check_live(op)
@@ -91,7 +108,8 @@ def _copy(interp, env, op, vals):
     return ()
 
 
-def _pack(interp, env, op, vals):
+@HANDLERS.on(PackOp)
+def _pack(interp: Interpreter, env: Env, op: PackOp, vals: Values) -> Results:
     source: Buffer = vals[0]
     destination: Buffer = vals[1]
     source.check_live(op)
@@ -122,7 +140,8 @@ def _pack(interp, env, op, vals):
     return ()
 
 
-def _call(interp, env, op, vals):
+@HANDLERS.on(CallOp)
+def _call(interp: Interpreter, env: Env, op: CallOp, vals: Values) -> Results:
     kernel = op.kernel()
     if kernel.is_declaration:
         raise CompileError(
@@ -134,16 +153,6 @@ def _call(interp, env, op, vals):
     return ()
 
 
-HANDLERS: dict[str, Handler] = {
-    "device.launch": _launch,
-    "device.parallel": _run_loop,
-    "device.alloc": MEMORY["memref.alloc"],
-    "device.copy": _copy,
-    "device.barrier": _barrier,
-    "cpu.parallel_for": _run_loop,
-    "cpu.simd": _run_loop,
-    "cpu.pack": _pack,
-    "cpu.call": _call,
-}
+HANDLERS.add(device.AllocOp, alloc)
 
 TERMINATORS = frozenset({"device.yield", "cpu.yield", "cpu.return"})

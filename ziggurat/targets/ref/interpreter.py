@@ -3,16 +3,18 @@
 An environment (`env`) maps each SSA value of the running function to its
 runtime value; nested regions share it, since SSA names are unique. Each op
 is run by a handler `(interp, env, op, operand_values) -> result_values`
-found by op name; handlers live in one module per dialect family. A block's
-ops and handlers are looked up once, the first time the block runs.
+registered for its op class and found by op name (`handlers.OpHandlers`);
+handlers live in one module per dialect family. A block's ops and handlers
+are looked up once, the first time the block runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import numpy as np
+from xdsl.dialects import cf, memref
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp
 from xdsl.dialects.func import FuncOp
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
@@ -30,22 +32,27 @@ from ziggurat.targets.ref import (
     mxu_ops,
     tensor_ops,
 )
-from ziggurat.targets.ref.arith_ops import Handler
-from ziggurat.targets.ref.plans import plan_block
+from ziggurat.targets.ref.handlers import Env, Handler, OpHandlers, Value
+from ziggurat.targets.ref.plans import Step, plan_block
 from ziggurat.targets.ref.types import static_shape, value_dtype
 from ziggurat.targets.ref.values import Allocation, Buffer
 
-HANDLERS: dict[str, Handler] = {
-    **arith_ops.HANDLERS,
-    **math_ops.HANDLERS,
-    **memory_ops.HANDLERS,
-    **tensor_ops.HANDLERS,
-    **control_ops.HANDLERS,
-    **linalg_ops.HANDLERS,
-    **device_ops.HANDLERS,
-    **mxu_ops.HANDLERS,
-    **cuda_ops.HANDLERS,
-}
+OpHandler: TypeAlias = "Handler[Interpreter, Operation]"
+"""A handler as the interpreter holds it, once its op is known to be of its class."""
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
+for _module in (
+    arith_ops,
+    math_ops,
+    memory_ops,
+    tensor_ops,
+    control_ops,
+    linalg_ops,
+    device_ops,
+    mxu_ops,
+    cuda_ops,
+):
+    HANDLERS.update(_module.HANDLERS)
 
 TERMINATORS = frozenset(
     {
@@ -71,17 +78,17 @@ LaunchHandler = Callable[[Operation, dict[SSAValue, np.ndarray]], None]
 MAX_CALL_DEPTH = 500
 """Deeper calls are reported as (probably) unbounded recursion."""
 
-Step = tuple[Handler, Operation, tuple[SSAValue, ...], tuple[SSAValue, ...]]
-
 
 def unsupported(op: Operation) -> CompileError:
     return CompileError(f"ref: cannot execute '{op.name}'", op)
 
 
-def handler_for(op: Operation) -> Handler:
-    handler = HANDLERS.get(op.name)
+def handler_for(op: Operation) -> OpHandler:
+    """The handler of `op`; a located error if there is none or `op` is not of its class."""
+    handler = HANDLERS.get(op)
     if handler is None and isinstance(op, LinalgStructuredOperation):
-        handler = linalg_ops.structured
+        # Checked just above: `structured` takes every linalg structured op.
+        handler = cast(OpHandler, linalg_ops.structured)
     if handler is None:
         raise unsupported(op)
     return handler
@@ -101,22 +108,22 @@ class Interpreter:
         for op in module.ops:
             if isinstance(op, FuncOp):
                 self.functions[op.sym_name.data] = op
-            elif op.name == "memref.global":
-                self.global_ops[op.properties["sym_name"].data] = op  # pyright: ignore
+            elif isinstance(op, memref.GlobalOp):
+                self.global_ops[op.sym_name.data] = op
         self.globals: dict[str, Buffer] = {}
         self.depth = 0
-        self._plans: dict[Block, tuple[list[Step], Operation | None]] = {}
+        self._plans: dict[Block, tuple[list[Step[OpHandler]], Operation | None]] = {}
         self.cache: dict[Any, Any] = {}
         """Per-op analyses (vectorisation plans, linalg body patterns)."""
 
     # Blocks and regions ----------------------------------------------------------
 
-    def _plan(self, block: Block) -> tuple[list[Step], Operation | None]:
+    def _plan(self, block: Block) -> tuple[list[Step[OpHandler]], Operation | None]:
         plan = plan_block(block, handler_for, TERMINATORS)
-        self._plans[block] = plan  # pyright: ignore[reportArgumentType]
-        return plan  # pyright: ignore[reportReturnType]
+        self._plans[block] = plan
+        return plan
 
-    def run_block(self, block: Block, env: dict) -> list:
+    def run_block(self, block: Block, env: Env) -> list[Value]:
         """Run a block's ops; the values its terminator passes on."""
         plan = self._plans.get(block)
         steps, terminator = plan if plan is not None else self._plan(block)
@@ -130,7 +137,7 @@ class Interpreter:
             return []
         return [env[v] for v in terminator.operands]
 
-    def run_ops(self, ops: Sequence[Operation], env: dict) -> None:
+    def run_ops(self, ops: Sequence[Operation], env: Env) -> None:
         """Run some ops of a block (not its terminator), in the order given."""
         for op in ops:
             out = handler_for(op)(self, env, op, [env[v] for v in op.operands])
@@ -138,7 +145,7 @@ class Interpreter:
             for r, v in zip(op.results, out, strict=True):
                 env[r] = v
 
-    def run_region(self, region: Region, env: dict, args: Sequence = ()) -> list:
+    def run_region(self, region: Region, env: Env, args: Sequence[Value] = ()) -> list[Value]:
         """Run a region from its entry block, following `cf` branches."""
         block = region.blocks[0]
         for a, v in zip(block.args, args, strict=True):
@@ -151,8 +158,9 @@ class Interpreter:
             if terminator.name == "cf.br":
                 block, args = terminator.successors[0], values
             else:
+                assert isinstance(terminator, cf.ConditionalBranchOp)
                 cond, rest = values[0], values[1:]
-                n_then = len(terminator.then_arguments)  # pyright: ignore
+                n_then = len(terminator.then_arguments)
                 if cond:
                     block, args = terminator.successors[0], rest[:n_then]
                 else:
@@ -162,7 +170,9 @@ class Interpreter:
 
     # Functions and globals -------------------------------------------------------
 
-    def call(self, func: FuncOp, args: Sequence, caller: Operation | None = None) -> list:
+    def call(
+        self, func: FuncOp, args: Sequence[Value], caller: Operation | None = None
+    ) -> list[Value]:
         if not func.body.blocks:
             raise CompileError(
                 f"ref: cannot call '@{func.sym_name.data}': it is only declared", caller or func

@@ -24,18 +24,30 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import numpy as np
-from xdsl.dialects.builtin import AffineMapAttr
+from xdsl.dialects.builtin import AffineMapAttr, ShapedType
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.dialects.linalg.ops import BroadcastOp, IndexOp, ReduceOp
 from xdsl.ir import Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.targets.ref.affine_eval import compile_expr, linear_form
-from ziggurat.targets.ref.arith_ops import COMBINERS, Handler
+from ziggurat.targets.ref.arith_ops import COMBINERS
 from ziggurat.targets.ref.arith_ops import HANDLERS as ARITH
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Value, Values
 from ziggurat.targets.ref.types import LOW_PRECISION
 from ziggurat.targets.ref.values import Buffer
+
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
+
+StructuredOp: TypeAlias = BroadcastOp | ReduceOp | LinalgStructuredOperation
+"""The ops `structured` runs: every linalg structured op, and broadcast and reduce."""
 
 BOX_LIMIT = 1 << 22
 """Points of the iteration space evaluated at once."""
@@ -83,21 +95,21 @@ def _maps(attr_or_maps) -> list[AffineMap]:
     return [m.data if isinstance(m, AffineMapAttr) else m for m in maps]
 
 
-def describe_structured(op: Operation) -> Structured:
-    if op.name == "linalg.broadcast":
-        rank = len(op.init.type.get_shape())  # pyright: ignore
-        added = set(op.dimensions.get_values())  # pyright: ignore
+def describe_structured(op: StructuredOp) -> Structured:
+    if isinstance(op, LinalgStructuredOperation):
+        maps = _maps(op.get_indexing_maps())
+        return Structured(maps, len(op.inputs), op.body.block)
+    if isinstance(op, BroadcastOp):
+        rank = len(cast(ShapedType, op.init.type).get_shape())
+        added = set(op.dimensions.get_values())
         kept = tuple(AffineDimExpr(d) for d in range(rank) if d not in added)
         maps = [AffineMap(rank, 0, kept), AffineMap.identity(rank)]
-        return Structured(maps, 1, op.hidden_region.block)  # pyright: ignore
-    if op.name == "linalg.reduce":
-        rank = len(op.input.type.get_shape())  # pyright: ignore
-        reduced = set(op.dimensions.get_values())  # pyright: ignore
-        kept = tuple(AffineDimExpr(d) for d in range(rank) if d not in reduced)
-        maps = [AffineMap.identity(rank), AffineMap(rank, 0, kept)]
-        return Structured(maps, 1, op.region.block)  # pyright: ignore
-    maps = _maps(op.get_indexing_maps())  # pyright: ignore
-    return Structured(maps, len(op.inputs), op.body.block)  # pyright: ignore
+        return Structured(maps, 1, op.hidden_region.block)
+    rank = len(cast(ShapedType, op.input.type).get_shape())
+    reduced = set(op.dimensions.get_values())
+    kept = tuple(AffineDimExpr(d) for d in range(rank) if d not in reduced)
+    maps = [AffineMap.identity(rank), AffineMap(rank, 0, kept)]
+    return Structured(maps, 1, op.region.block)
 
 
 # Views ---------------------------------------------------------------------------
@@ -151,7 +163,9 @@ def _iota(ranges: Ranges, d: int) -> np.ndarray:
     return np.arange(start, start + length, dtype=np.int64).reshape(shape)
 
 
-def _gather(op, k, value, amap, ranges, empty):
+def _gather(
+    op: Operation, k: int, value: Value, amap: AffineMap, ranges: Ranges, empty: bool
+) -> np.ndarray:
     """An operand whose map is not linear (mod, floordiv): fancy indexing."""
     n = len(ranges)
     dims = [_iota(ranges, d) for d in range(n)]
@@ -301,7 +315,7 @@ def _kept_dims(op: Operation, out_maps: list[AffineMap]) -> list[int]:
     return sorted(kept or [])
 
 
-def structured(interp, env, op, vals):
+def structured(interp: Interpreter, env: Env, op: StructuredOp, vals: Values) -> Results:
     s = interp.cache.get(op)
     if s is None:
         s = describe_structured(op)
@@ -324,7 +338,7 @@ def structured(interp, env, op, vals):
     return outs if on_tensors else ()
 
 
-def evaluate(interp, env, op: Operation, s: Structured, arrays: list) -> None:
+def evaluate(interp: Interpreter, env: Env, op: Operation, s: Structured, arrays: list) -> None:
     """Run the structured op `s` over `arrays` (inputs, then outputs written in place)."""
     sizes = loop_sizes(op, s.maps, arrays)
     if any(size == 0 for size in sizes):
@@ -356,7 +370,9 @@ def evaluate(interp, env, op: Operation, s: Structured, arrays: list) -> None:
             _run_reduce_box(interp, env, op, s, arrays, box, reduced, pattern)
 
 
-def _bind(env, s: Structured, op, arrays, box: Ranges, outputs: bool = True) -> None:
+def _bind(
+    env: Env, s: Structured, op: Operation, arrays: list[Value], box: Ranges, outputs: bool = True
+) -> None:
     env[BOX] = box
     args = s.block.args
     for k, value in enumerate(arrays):
@@ -364,20 +380,32 @@ def _bind(env, s: Structured, op, arrays, box: Ranges, outputs: bool = True) -> 
             env[args[k]] = operand_view(op, k, value, s.maps[k], box)
 
 
-def _write(op, s: Structured, arrays, box: Ranges, k: int, value) -> None:
+def _write(
+    op: Operation, s: Structured, arrays: list[Value], box: Ranges, k: int, value: Value
+) -> None:
     out = arrays[s.num_inputs + k]
     view = operand_view(op, s.num_inputs + k, out, s.maps[s.num_inputs + k], box, True)
     view[...] = np.broadcast_to(np.asarray(value).astype(out.dtype), view.shape)
 
 
-def _run_box(interp, env, op, s, arrays, box) -> None:
+def _run_box(
+    interp: Interpreter, env: Env, op: Operation, s: Structured, arrays: list[Value], box: Ranges
+) -> None:
     _bind(env, s, op, arrays, box)
     values = interp.run_block(s.block, env)
     for k, value in enumerate(values):
         _write(op, s, arrays, box, k, value)
 
 
-def _run_in_order(interp, env, op, s, arrays, sizes, reduced) -> None:
+def _run_in_order(
+    interp: Interpreter,
+    env: Env,
+    op: Operation,
+    s: Structured,
+    arrays: list[Value],
+    sizes: list[int],
+    reduced: list[int],
+) -> None:
     """Reduction loops one point at a time, in order; the other loops vectorised."""
     kept_sizes = [1 if d in reduced else n for d, n in enumerate(sizes)]
     for kept_box in boxes(kept_sizes):
@@ -388,18 +416,39 @@ def _run_in_order(interp, env, op, s, arrays, sizes, reduced) -> None:
             _run_box(interp, env, op, s, arrays, box)
 
 
-def _combine_into(interp, env, op, s, arrays, box, reduction: Reduction, k: int, part) -> None:
+def _combine_into(
+    interp: Interpreter,
+    env: Env,
+    op: Operation,
+    s: Structured,
+    arrays: list[Value],
+    box: Ranges,
+    reduction: Reduction,
+    k: int,
+    part: np.ndarray,
+) -> None:
     out = arrays[s.num_inputs + k]
     view = operand_view(op, s.num_inputs + k, out, s.maps[s.num_inputs + k], box, True)
     operands = [view, part] if reduction.out_position == 0 else [part, view]
     combine = reduction.combine
-    results = ARITH[combine.name](interp, env, combine, operands)
+    handler = ARITH.get(combine)
+    assert handler is not None, combine.name
+    results = handler(interp, env, combine, operands)
     assert results is not None, combine.name
     (new,) = results
     view[...] = np.broadcast_to(np.asarray(new).astype(out.dtype), view.shape)
 
 
-def _run_reduce_box(interp, env, op, s, arrays, box, reduced, pattern: Pattern) -> None:
+def _run_reduce_box(
+    interp: Interpreter,
+    env: Env,
+    op: Operation,
+    s: Structured,
+    arrays: list[Value],
+    box: Ranges,
+    reduced: list[int],
+    pattern: Pattern,
+) -> None:
     _bind(env, s, op, arrays, box, outputs=False)
     interp.run_ops(pattern.f_ops, env)
     shape = tuple(length for _, length in box)
@@ -412,7 +461,16 @@ def _run_reduce_box(interp, env, op, s, arrays, box, reduced, pattern: Pattern) 
         _combine_into(interp, env, op, s, arrays, box, reduction, k, part)
 
 
-def _run_einsum(interp, env, op, s, arrays, sizes, kept, pattern: Pattern) -> None:
+def _run_einsum(
+    interp: Interpreter,
+    env: Env,
+    op: Operation,
+    s: Structured,
+    arrays: list[Value],
+    sizes: list[int],
+    kept: list[int],
+    pattern: Pattern,
+) -> None:
     box = [(0, n) for n in sizes]
     _bind(env, s, op, arrays, box, outputs=False)
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -451,14 +509,12 @@ def _dims_of(expr) -> set[int]:
     return {e.position for e in expr.dfs() if isinstance(e, AffineDimExpr)}
 
 
-def _index(interp, env, op, vals):
+@HANDLERS.on(IndexOp)
+def _index(interp: Interpreter, env: Env, op: IndexOp, vals: Values) -> Results:
     box = env[BOX]
     d = op.dim.value.data
     return (_iota(box, d),)
 
 
-HANDLERS: dict[str, Handler] = {
-    "linalg.index": _index,
-    "linalg.broadcast": structured,
-    "linalg.reduce": structured,
-}
+HANDLERS.add(BroadcastOp, structured)
+HANDLERS.add(ReduceOp, structured)

@@ -8,30 +8,36 @@ and the min of the upper-bound map's (per group, for `affine.parallel`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
-from xdsl.ir import Block, Operation
+from xdsl.dialects import affine, scf
+from xdsl.ir import Block, Operation, SSAValue
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.targets.ref.affine_eval import compile_map
 
 Range = tuple[int, int, int]
 
-LOOPS = frozenset({"scf.for", "affine.for", "scf.parallel", "affine.parallel"})
+LoopOp: TypeAlias = scf.ForOp | affine.ForOp | scf.ParallelOp | affine.ParallelOp
+"""The loops whose iteration space is read here."""
+
+LOOPS = (scf.ForOp, affine.ForOp, scf.ParallelOp, affine.ParallelOp)
+"""The classes of `LoopOp`, for `isinstance`."""
 
 
-def loop_ranges(op: Operation, vals: Sequence) -> list[Range]:
+def loop_ranges(op: LoopOp, vals: Sequence) -> list[Range]:
     """The `(lower, upper, step)` of each induction variable of a loop op."""
     name = op.name
-    if name == "scf.for":
+    if isinstance(op, scf.ForOp):
         ranges = [(int(vals[0]), int(vals[1]), int(vals[2]))]
-    elif name == "affine.for":
-        n_lb = len(op.lowerBoundOperands)  # pyright: ignore
-        n_ub = len(op.upperBoundOperands)  # pyright: ignore
-        lbs = compile_map(op.lowerBoundMap.data)(vals[:n_lb])  # pyright: ignore
-        ubs = compile_map(op.upperBoundMap.data)(vals[n_lb : n_lb + n_ub])  # pyright: ignore
-        ranges = [(int(max(lbs)), int(min(ubs)), op.step.value.data)]  # pyright: ignore
-    elif name == "scf.parallel":
-        n = len(op.lowerBound)  # pyright: ignore
+    elif isinstance(op, affine.ForOp):
+        n_lb = len(op.lowerBoundOperands)
+        n_ub = len(op.upperBoundOperands)
+        lbs = compile_map(op.lowerBoundMap.data)(vals[:n_lb])
+        ubs = compile_map(op.upperBoundMap.data)(vals[n_lb : n_lb + n_ub])
+        ranges = [(int(max(lbs)), int(min(ubs)), op.step.value.data)]
+    elif isinstance(op, scf.ParallelOp):
+        n = len(op.lowerBound)
         ranges = [(int(vals[k]), int(vals[n + k]), int(vals[2 * n + k])) for k in range(n)]
     else:
         ranges = _affine_parallel_ranges(op, vals)
@@ -41,14 +47,14 @@ def loop_ranges(op: Operation, vals: Sequence) -> list[Range]:
     return ranges
 
 
-def _affine_parallel_ranges(op: Operation, vals: Sequence) -> list[Range]:
-    lb_map = op.lowerBoundsMap.data  # pyright: ignore
+def _affine_parallel_ranges(op: affine.ParallelOp, vals: Sequence) -> list[Range]:
+    lb_map = op.lowerBoundsMap.data
     n_lb = lb_map.num_dims + lb_map.num_symbols
     lbs = compile_map(lb_map)(vals[:n_lb])
-    ubs = compile_map(op.upperBoundsMap.data)(vals[n_lb:])  # pyright: ignore
-    lb_groups = op.lowerBoundsGroups.get_values()  # pyright: ignore
-    ub_groups = op.upperBoundsGroups.get_values()  # pyright: ignore
-    steps = [s.value.data for s in op.steps]  # pyright: ignore
+    ubs = compile_map(op.upperBoundsMap.data)(vals[n_lb:])
+    lb_groups = op.lowerBoundsGroups.get_values()
+    ub_groups = op.upperBoundsGroups.get_values()
+    steps = [s.value.data for s in op.steps]
     ranges: list[Range] = []
     lo = hi = 0
     for k, step in enumerate(steps):
@@ -69,16 +75,15 @@ def loop_body(op: Operation) -> Block:
     return op.regions[0].blocks[0]
 
 
-def bound_operands(op: Operation) -> Sequence:
+def bound_operands(op: LoopOp) -> Sequence[SSAValue]:
     """The operands that give a loop its bounds (not its initial values)."""
-    name = op.name
-    if name == "scf.for":
+    if isinstance(op, scf.ForOp):
         return op.operands[:3]
-    if name == "affine.for":
-        n = len(op.lowerBoundOperands) + len(op.upperBoundOperands)  # pyright: ignore
+    if isinstance(op, affine.ForOp):
+        n = len(op.lowerBoundOperands) + len(op.upperBoundOperands)
         return op.operands[:n]
-    if name == "scf.parallel":
-        return op.operands[: 3 * len(op.lowerBound)]  # pyright: ignore
+    if isinstance(op, scf.ParallelOp):
+        return op.operands[: 3 * len(op.lowerBound)]
     return op.operands
 
 

@@ -6,22 +6,31 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from math import erf, erfc
+from typing import TYPE_CHECKING
 
 import numpy as np
+from xdsl.dialects import math
+from xdsl.ir import Operation
 
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.ref.arith_ops import Handler, Value, finish
+from ziggurat.targets.ref.arith_ops import OpHandler, finish
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Value, Values
 from ziggurat.targets.ref.types import LOW_PRECISION, unsigned_dtype
+
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
 
 
 def _widen(a: Value) -> Value:
     return np.asarray(a).astype(np.float32) if a.dtype in LOW_PRECISION else a
 
 
-def _float_fn(fn: Callable[..., Value]) -> Handler:
-    def handler(interp, env, op, vals):
+def _float_fn(fn: Callable[..., Value]) -> OpHandler:
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         return (finish(fn(*[_widen(v) for v in vals]), op),)
 
     return handler
@@ -33,8 +42,8 @@ def _round(a: Value) -> Value:
     return t + np.where(np.abs(a - t) >= 0.5, np.sign(a), 0).astype(np.asarray(a).dtype)
 
 
-_erf = np.frompyfunc(math.erf, 1, 1)
-_erfc = np.frompyfunc(math.erfc, 1, 1)
+_erf = np.frompyfunc(erf, 1, 1)
+_erfc = np.frompyfunc(erfc, 1, 1)
 
 
 def _via_double(fn: np.ufunc) -> Callable[[Value], Value]:
@@ -52,8 +61,8 @@ def _fma(a: Value, b: Value, c: Value) -> Value:
     return wide
 
 
-def _int_fn(fn: Callable[[Value, int], Value]) -> Handler:
-    def handler(interp, env, op, vals):
+def _int_fn(fn: Callable[[Value, int], Value]) -> OpHandler:
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         a = np.asarray(vals[0])
         width = 1 if a.dtype == np.bool_ else a.dtype.itemsize * 8
         u = a.astype(unsigned_dtype(a.dtype))
@@ -80,11 +89,13 @@ def _cttz(u: Value, width: int) -> Value:
     return np.where(u == 0, width, np.bitwise_count(low - np.asarray(1, dtype=u.dtype)))
 
 
-def _absi(interp, env, op, vals):
+@HANDLERS.on(math.AbsIOp)
+def _absi(interp: Interpreter, env: Env, op: math.AbsIOp, vals: Values) -> Results:
     return (finish(np.abs(vals[0]), op),)
 
 
-def _ipowi(interp, env, op, vals):
+@HANDLERS.on(math.IPowIOp)
+def _ipowi(interp: Interpreter, env: Env, op: math.IPowIOp, vals: Values) -> Results:
     base, exponent = vals
     if np.any(np.asarray(exponent) < 0):
         raise CompileError("ref: 'math.ipowi' with a negative exponent is not supported", op)
@@ -97,62 +108,58 @@ def _ipowi(interp, env, op, vals):
     return (finish(result, op),)
 
 
-def _fpowi(interp, env, op, vals):
+@HANDLERS.on(math.FPowIOp)
+def _fpowi(interp: Interpreter, env: Env, op: math.FPowIOp, vals: Values) -> Results:
     a, n = vals
     return (
         finish(np.power(_widen(a), np.asarray(n).astype(np.float64).astype(_widen(a).dtype)), op),
     )
 
 
-def _predicate(fn: Callable[[Value], Value]) -> Handler:
-    def handler(interp, env, op, vals):
+def _predicate(fn: Callable[[Value], Value]) -> OpHandler:
+    def handler(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
         return (finish(fn(_widen(vals[0])), op),)
 
     return handler
 
 
-HANDLERS: dict[str, Handler] = {
-    "math.absf": _float_fn(np.abs),
-    "math.absi": _absi,
-    "math.ceil": _float_fn(np.ceil),
-    "math.floor": _float_fn(np.floor),
-    "math.trunc": _float_fn(np.trunc),
-    "math.round": _float_fn(_round),
-    "math.roundeven": _float_fn(np.rint),
-    "math.sqrt": _float_fn(np.sqrt),
-    "math.rsqrt": _float_fn(lambda a: np.asarray(1, a.dtype) / np.sqrt(a)),
-    "math.cbrt": _float_fn(np.cbrt),
-    "math.exp": _float_fn(np.exp),
-    "math.exp2": _float_fn(np.exp2),
-    "math.expm1": _float_fn(np.expm1),
-    "math.log": _float_fn(np.log),
-    "math.log2": _float_fn(np.log2),
-    "math.log10": _float_fn(np.log10),
-    "math.log1p": _float_fn(np.log1p),
-    "math.sin": _float_fn(np.sin),
-    "math.cos": _float_fn(np.cos),
-    "math.tan": _float_fn(np.tan),
-    "math.asin": _float_fn(np.arcsin),
-    "math.acos": _float_fn(np.arccos),
-    "math.atan": _float_fn(np.arctan),
-    "math.sinh": _float_fn(np.sinh),
-    "math.cosh": _float_fn(np.cosh),
-    "math.tanh": _float_fn(np.tanh),
-    "math.asinh": _float_fn(np.arcsinh),
-    "math.acosh": _float_fn(np.arccosh),
-    "math.atanh": _float_fn(np.arctanh),
-    "math.atan2": _float_fn(np.arctan2),
-    "math.powf": _float_fn(np.power),
-    "math.copysign": _float_fn(np.copysign),
-    "math.erf": _float_fn(_via_double(_erf)),
-    "math.erfc": _float_fn(_via_double(_erfc)),
-    "math.fma": _float_fn(_fma),
-    "math.isnan": _predicate(np.isnan),
-    "math.isinf": _predicate(np.isinf),
-    "math.isfinite": _predicate(np.isfinite),
-    "math.ctpop": _int_fn(_ctpop),
-    "math.ctlz": _int_fn(_ctlz),
-    "math.cttz": _int_fn(_cttz),
-    "math.ipowi": _ipowi,
-    "math.fpowi": _fpowi,
-}
+HANDLERS.add(math.AbsFOp, _float_fn(np.abs))
+HANDLERS.add(math.CeilOp, _float_fn(np.ceil))
+HANDLERS.add(math.FloorOp, _float_fn(np.floor))
+HANDLERS.add(math.TruncOp, _float_fn(np.trunc))
+HANDLERS.add(math.RoundOp, _float_fn(_round))
+HANDLERS.add(math.RoundEvenOp, _float_fn(np.rint))
+HANDLERS.add(math.SqrtOp, _float_fn(np.sqrt))
+HANDLERS.add(math.RsqrtOp, _float_fn(lambda a: np.asarray(1, a.dtype) / np.sqrt(a)))
+HANDLERS.add(math.CbrtOp, _float_fn(np.cbrt))
+HANDLERS.add(math.ExpOp, _float_fn(np.exp))
+HANDLERS.add(math.Exp2Op, _float_fn(np.exp2))
+HANDLERS.add(math.ExpM1Op, _float_fn(np.expm1))
+HANDLERS.add(math.LogOp, _float_fn(np.log))
+HANDLERS.add(math.Log2Op, _float_fn(np.log2))
+HANDLERS.add(math.Log10Op, _float_fn(np.log10))
+HANDLERS.add(math.Log1pOp, _float_fn(np.log1p))
+HANDLERS.add(math.SinOp, _float_fn(np.sin))
+HANDLERS.add(math.CosOp, _float_fn(np.cos))
+HANDLERS.add(math.TanOp, _float_fn(np.tan))
+HANDLERS.add(math.AsinOp, _float_fn(np.arcsin))
+HANDLERS.add(math.AcosOp, _float_fn(np.arccos))
+HANDLERS.add(math.AtanOp, _float_fn(np.arctan))
+HANDLERS.add(math.SinhOp, _float_fn(np.sinh))
+HANDLERS.add(math.CoshOp, _float_fn(np.cosh))
+HANDLERS.add(math.TanhOp, _float_fn(np.tanh))
+HANDLERS.add(math.AsinhOp, _float_fn(np.arcsinh))
+HANDLERS.add(math.AcoshOp, _float_fn(np.arccosh))
+HANDLERS.add(math.AtanhOp, _float_fn(np.arctanh))
+HANDLERS.add(math.Atan2Op, _float_fn(np.arctan2))
+HANDLERS.add(math.PowFOp, _float_fn(np.power))
+HANDLERS.add(math.CopySignOp, _float_fn(np.copysign))
+HANDLERS.add(math.ErfOp, _float_fn(_via_double(_erf)))
+HANDLERS.add_name("math.erfc", _float_fn(_via_double(_erfc)))
+HANDLERS.add(math.FmaOp, _float_fn(_fma))
+HANDLERS.add_name("math.isnan", _predicate(np.isnan))
+HANDLERS.add_name("math.isinf", _predicate(np.isinf))
+HANDLERS.add_name("math.isfinite", _predicate(np.isfinite))
+HANDLERS.add(math.CtPopOp, _int_fn(_ctpop))
+HANDLERS.add(math.CountLeadingZerosOp, _int_fn(_ctlz))
+HANDLERS.add(math.CountTrailingZerosOp, _int_fn(_cttz))

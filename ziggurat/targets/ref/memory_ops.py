@@ -9,24 +9,35 @@ so runs are deterministic.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from xdsl.dialects import memref, tensor
-from xdsl.dialects.builtin import DYNAMIC_INDEX
+from xdsl.dialects import affine, bufferization, memref, tensor
+from xdsl.dialects.builtin import DYNAMIC_INDEX, ShapedType
 from xdsl.ir import Operation
 
 from ziggurat.diagnostics import CompileError, location_of
+from ziggurat.dialects import device
+from ziggurat.dialects.bufferization import DeallocTensorOp
+from ziggurat.dialects.memref import AtomicRMWOp
+from ziggurat.dialects.tensor import RankOp as TensorRankOp
 from ziggurat.targets.ref.affine_eval import compile_map
-from ziggurat.targets.ref.arith_ops import KIND_COMBINE, Handler, finish
+from ziggurat.targets.ref.arith_ops import KIND_COMBINE, finish
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Values
 from ziggurat.targets.ref.types import value_dtype
 from ziggurat.targets.ref.values import Allocation, Buffer, check_index, check_indices
+
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
 
 
 def result_shape(op: Operation, dynamic: Sequence) -> tuple[int, ...]:
     """The shape of `op`'s shaped result, `?` sizes taken from `dynamic` in order."""
     sizes = iter(dynamic)
     shape = []
-    for size in op.results[0].type.get_shape():  # pyright: ignore
+    for size in cast(ShapedType, op.results[0].type).get_shape():
         if size == DYNAMIC_INDEX:
             value = int(next(sizes))
             if value < 0:
@@ -37,7 +48,12 @@ def result_shape(op: Operation, dynamic: Sequence) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def _alloc(interp, env, op, vals):
+def alloc(
+    interp: Interpreter,
+    env: Env,
+    op: memref.AllocOp | memref.AllocaOp | device.AllocOp,
+    vals: Values,
+) -> Results:
     n_dynamic = len(op.dynamic_sizes)
     shape = result_shape(op, vals[:n_dynamic])
     dtype = value_dtype(op.results[0].type, op)
@@ -48,7 +64,8 @@ def _alloc(interp, env, op, vals):
     )
 
 
-def _dealloc(interp, env, op, vals):
+@HANDLERS.on(memref.DeallocOp)
+def _dealloc(interp: Interpreter, env: Env, op: memref.DeallocOp, vals: Values) -> Results:
     buffer = vals[0]
     buffer.check_live(op)
     buffer.allocation.freed = True
@@ -74,20 +91,24 @@ def _store_at(op: Operation, buffer: Buffer, index: tuple, value) -> None:
     _checked_array(op, buffer, index)[index] = value
 
 
-def _load(interp, env, op, vals):
+@HANDLERS.on(memref.LoadOp)
+def _load(interp: Interpreter, env: Env, op: memref.LoadOp, vals: Values) -> Results:
     return (_load_at(op, vals[0], tuple(vals[1:])),)
 
 
-def _store(interp, env, op, vals):
+@HANDLERS.on(memref.StoreOp)
+def _store(interp: Interpreter, env: Env, op: memref.StoreOp, vals: Values) -> Results:
     _store_at(op, vals[1], tuple(vals[2:]), vals[0])
     return ()
 
 
-def _affine_load(interp, env, op, vals):
+@HANDLERS.on(affine.LoadOp)
+def _affine_load(interp: Interpreter, env: Env, op: affine.LoadOp, vals: Values) -> Results:
     return (_load_at(op, vals[0], compile_map(op.map.data)(vals[1:])),)
 
 
-def _affine_store(interp, env, op, vals):
+@HANDLERS.on(affine.StoreOp)
+def _affine_store(interp: Interpreter, env: Env, op: affine.StoreOp, vals: Values) -> Results:
     _store_at(op, vals[1], compile_map(op.map.data)(vals[2:]), vals[0])
     return ()
 
@@ -106,13 +127,19 @@ def _vector_window(op: Operation, buffer: Buffer, index: tuple, shape: tuple[int
     )
 
 
-def _affine_vector_load(interp, env, op, vals):
+@HANDLERS.on(affine.VectorLoadOp)
+def _affine_vector_load(
+    interp: Interpreter, env: Env, op: affine.VectorLoadOp, vals: Values
+) -> Results:
     index = compile_map(op.map.data)(vals[1:])
-    shape = tuple(op.results[0].type.get_shape())
+    shape = tuple(op.result.type.get_shape())
     return (vals[0].array[_vector_window(op, vals[0], index, shape)].copy(),)
 
 
-def _affine_vector_store(interp, env, op, vals):
+@HANDLERS.on(affine.VectorStoreOp)
+def _affine_vector_store(
+    interp: Interpreter, env: Env, op: affine.VectorStoreOp, vals: Values
+) -> Results:
     index = compile_map(op.map.data)(vals[2:])
     value = vals[0]
     vals[1].array[_vector_window(op, vals[1], index, value.shape)] = value
@@ -185,23 +212,30 @@ def reduce_rank(array: np.ndarray, dropped: Sequence[int]) -> np.ndarray:
     return array[index]
 
 
-def _subview(interp, env, op, vals):
+@HANDLERS.on(memref.SubviewOp)
+def _subview(interp: Interpreter, env: Env, op: memref.SubviewOp, vals: Values) -> Results:
     source: Buffer = vals[0]
     source.check_live(op)
     index, sizes = slice_spec(op, vals[1:], source.array.shape)
     view = source.array[index]
-    result_shape_ = op.results[0].type.get_shape()
+    result_shape_ = op.result.type.get_shape()
     return (source.view(reduce_rank(view, dropped_dims(sizes, result_shape_))),)
 
 
-def _same_buffer(interp, env, op, vals):
+@HANDLERS.on(memref.CastOp, memref.MemorySpaceCastOp, memref.AssumeAlignmentOp)
+def _same_buffer(
+    interp: Interpreter,
+    env: Env,
+    op: memref.CastOp | memref.MemorySpaceCastOp | memref.AssumeAlignmentOp,
+    vals: Values,
+) -> Results:
     source = vals[0]
     check_shape(op, source.array.shape)
     return (source,)
 
 
 def check_shape(op: Operation, shape: tuple[int, ...]) -> None:
-    expected = op.results[0].type.get_shape()  # pyright: ignore
+    expected = cast(ShapedType, op.results[0].type).get_shape()
     if len(expected) != len(shape) or any(
         e != DYNAMIC_INDEX and e != s for e, s in zip(expected, shape, strict=False)
     ):
@@ -221,17 +255,21 @@ def _reshaped_view(op: Operation, array: np.ndarray, shape: tuple[int, ...]) -> 
     return view
 
 
-def _collapse_shape(interp, env, op, vals):
+@HANDLERS.on(memref.CollapseShapeOp)
+def _collapse_shape(
+    interp: Interpreter, env: Env, op: memref.CollapseShapeOp, vals: Values
+) -> Results:
     source: Buffer = vals[0]
     shape = source.array.shape
     new_shape = tuple(
-        int(np.prod([shape[i.value.data] for i in group.data], dtype=np.int64))  # pyright: ignore
+        int(np.prod([shape[i.value.data] for i in group.data], dtype=np.int64))
         for group in op.reassociation
     )
     return (source.view(_reshaped_view(op, source.array, new_shape)),)
 
 
-def _expand_shape(interp, env, op, vals):
+@HANDLERS.on(memref.ExpandShapeOp)
+def _expand_shape(interp: Interpreter, env: Env, op: memref.ExpandShapeOp, vals: Values) -> Results:
     source: Buffer = vals[0]
     shape = tuple(static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
     if int(np.prod(shape, dtype=np.int64)) != source.array.size:
@@ -239,7 +277,10 @@ def _expand_shape(interp, env, op, vals):
     return (source.view(_reshaped_view(op, source.array, shape)),)
 
 
-def _reinterpret_cast(interp, env, op, vals):
+@HANDLERS.on(memref.ReinterpretCastOp)
+def _reinterpret_cast(
+    interp: Interpreter, env: Env, op: memref.ReinterpretCastOp, vals: Values
+) -> Results:
     source: Buffer = vals[0]
     array = source.array
     n_off, n_size = len(op.offsets), len(op.sizes)
@@ -260,7 +301,8 @@ def _reinterpret_cast(interp, env, op, vals):
     return (source.view(view),)
 
 
-def _copy(interp, env, op, vals):
+@HANDLERS.on(memref.CopyOp)
+def _copy(interp: Interpreter, env: Env, op: memref.CopyOp, vals: Values) -> Results:
     source, target = vals
     source.check_live(op)
     target.check_live(op)
@@ -273,7 +315,7 @@ def _copy(interp, env, op, vals):
     return ()
 
 
-def dim(interp, env, op, vals):
+def dim(interp: Interpreter, env: Env, op: memref.DimOp | tensor.DimOp, vals: Values) -> Results:
     value, index = vals
     array = value.array if isinstance(value, Buffer) else np.asarray(value)
     if not 0 <= int(index) < array.ndim:
@@ -283,17 +325,19 @@ def dim(interp, env, op, vals):
     return (np.int64(array.shape[int(index)]),)
 
 
-def rank(interp, env, op, vals):
+def rank(interp: Interpreter, env: Env, op: memref.RankOp | TensorRankOp, vals: Values) -> Results:
     value = vals[0]
     array = value.array if isinstance(value, Buffer) else np.asarray(value)
     return (np.int64(array.ndim),)
 
 
-def _get_global(interp, env, op, vals):
+@HANDLERS.on(memref.GetGlobalOp)
+def _get_global(interp: Interpreter, env: Env, op: memref.GetGlobalOp, vals: Values) -> Results:
     return (interp.global_buffer(op.name_.root_reference.data, op),)
 
 
-def _atomic_rmw(interp, env, op, vals):
+@HANDLERS.on(AtomicRMWOp)
+def _atomic_rmw(interp: Interpreter, env: Env, op: AtomicRMWOp, vals: Values) -> Results:
     value, buffer, *index = vals
     kind = op.kind_name
     old = _load_at(op, buffer, tuple(index))
@@ -302,30 +346,42 @@ def _atomic_rmw(interp, env, op, vals):
     return (old,)
 
 
-def _pointer(interp, env, op, vals):
+@HANDLERS.on(memref.ExtractAlignedPointerAsIndexOp)
+def _pointer(
+    interp: Interpreter, env: Env, op: memref.ExtractAlignedPointerAsIndexOp, vals: Values
+) -> Results:
     return (np.int64(vals[0].array.__array_interface__["data"][0]),)
 
 
 # bufferization ----------------------------------------------------------------
 
 
-def _to_tensor(interp, env, op, vals):
+@HANDLERS.on(bufferization.ToTensorOp)
+def _to_tensor(
+    interp: Interpreter, env: Env, op: bufferization.ToTensorOp, vals: Values
+) -> Results:
     vals[0].check_live(op)
     return (np.array(vals[0].array),)
 
 
-def _to_buffer(interp, env, op, vals):
+def _to_buffer(interp: Interpreter, env: Env, op: Operation, vals: Values) -> Results:
     return (Buffer(np.array(vals[0]), Allocation(f"the buffer of a tensor ('{op.name}')")),)
 
 
-def _alloc_tensor(interp, env, op, vals):
+@HANDLERS.on(bufferization.AllocTensorOp)
+def _alloc_tensor(
+    interp: Interpreter, env: Env, op: bufferization.AllocTensorOp, vals: Values
+) -> Results:
     if op.copy is not None:
         return (np.array(env[op.copy]),)
     shape = result_shape(op, vals[: len(op.dynamic_sizes)])
     return (np.zeros(shape, value_dtype(op.results[0].type, op)),)
 
 
-def _materialize(interp, env, op, vals):
+@HANDLERS.on(bufferization.MaterializeInDestinationOp)
+def _materialize(
+    interp: Interpreter, env: Env, op: bufferization.MaterializeInDestinationOp, vals: Values
+) -> Results:
     source, dest = vals
     if isinstance(dest, Buffer):
         dest.check_live(op)
@@ -336,43 +392,20 @@ def _materialize(interp, env, op, vals):
     return (np.array(source),)
 
 
-def _clone(interp, env, op, vals):
+@HANDLERS.on(bufferization.CloneOp)
+def _clone(interp: Interpreter, env: Env, op: bufferization.CloneOp, vals: Values) -> Results:
     vals[0].check_live(op)
     return (Buffer(np.array(vals[0].array), Allocation(f"the clone made by '{op.name}'")),)
 
 
-def _nothing(interp, env, op, vals):
+@HANDLERS.on(DeallocTensorOp)
+def _nothing(interp: Interpreter, env: Env, op: DeallocTensorOp, vals: Values) -> Results:
     return ()
 
 
-HANDLERS: dict[str, Handler] = {
-    "memref.alloc": _alloc,
-    "memref.alloca": _alloc,
-    "memref.dealloc": _dealloc,
-    "memref.load": _load,
-    "memref.store": _store,
-    "affine.load": _affine_load,
-    "affine.store": _affine_store,
-    "affine.vector_load": _affine_vector_load,
-    "affine.vector_store": _affine_vector_store,
-    "memref.subview": _subview,
-    "memref.cast": _same_buffer,
-    "memref.memory_space_cast": _same_buffer,
-    "memref.assume_alignment": _same_buffer,
-    "memref.collapse_shape": _collapse_shape,
-    "memref.expand_shape": _expand_shape,
-    "memref.reinterpret_cast": _reinterpret_cast,
-    "memref.copy": _copy,
-    "memref.dim": dim,
-    "memref.rank": rank,
-    "memref.get_global": _get_global,
-    "memref.atomic_rmw": _atomic_rmw,
-    "memref.extract_aligned_pointer_as_index": _pointer,
-    "bufferization.to_tensor": _to_tensor,
-    "bufferization.to_buffer": _to_buffer,
-    "bufferization.to_memref": _to_buffer,
-    "bufferization.alloc_tensor": _alloc_tensor,
-    "bufferization.materialize_in_destination": _materialize,
-    "bufferization.clone": _clone,
-    "bufferization.dealloc_tensor": _nothing,
-}
+HANDLERS.add(memref.AllocOp, alloc)
+HANDLERS.add(memref.AllocaOp, alloc)
+HANDLERS.add(memref.DimOp, dim)
+HANDLERS.add(memref.RankOp, rank)
+HANDLERS.add(bufferization.ToBufferOp, _to_buffer)
+HANDLERS.add_name("bufferization.to_memref", _to_buffer)

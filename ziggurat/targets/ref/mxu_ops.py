@@ -9,11 +9,19 @@ the `ref` executor does not run instruction streams.
 
 from __future__ import annotations
 
-import numpy as np
-from xdsl.ir import Operation
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ziggurat.dialects.mxu import GemmOp
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Values
 from ziggurat.targets.ref.types import BF16
 from ziggurat.targets.ref.values import Buffer
+
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
 
 
 def _wrap_i32(values: np.ndarray) -> np.ndarray:
@@ -21,13 +29,14 @@ def _wrap_i32(values: np.ndarray) -> np.ndarray:
     return values.astype(np.int32)
 
 
-def _gemm(interp, env, op: Operation, vals):
+@HANDLERS.on(GemmOp)
+def _gemm(interp: Interpreter, env: Env, op: GemmOp, vals: Values) -> Results:
     buffers: list[Buffer] = list(vals)
     for buffer in buffers:
         buffer.check_live(op)
     a, b, d = (buf.array for buf in buffers[:3])
     bias = buffers[3].array if len(buffers) > 3 else None
-    accumulate, func = op.accumulate, int(op.func)  # pyright: ignore[reportAttributeAccessIssue]
+    accumulate, func = op.accumulate, int(op.func)
     if np.issubdtype(a.dtype, np.integer):
         acc = _wrap_i32(np.matmul(a.astype(np.int64), b.astype(np.int64)))
         if accumulate:
@@ -37,7 +46,7 @@ def _gemm(interp, env, op: Operation, vals):
         if func:
             acc = np.maximum(acc, 0)
         if d.dtype == np.int8:
-            scale, shift = op.scale, op.shift  # pyright: ignore[reportAttributeAccessIssue]
+            scale, shift = op.scale, op.shift
             wide = acc.astype(np.int64) * scale + ((1 << (shift - 1)) if shift else 0)
             acc = np.clip(wide >> shift, -128, 127)
         d[...] = acc.astype(d.dtype)
@@ -51,6 +60,3 @@ def _gemm(interp, env, op: Operation, vals):
         acc = np.maximum(acc, np.float32(0))
     d[...] = acc.astype(BF16) if d.dtype == BF16 else acc
     return ()
-
-
-HANDLERS = {"mxu.gemm": _gemm}

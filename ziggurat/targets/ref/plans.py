@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import TypeAlias, TypeVar
 
 from xdsl.ir import Block, Operation, SSAValue
 
-Step = tuple[Any, Operation, tuple[SSAValue, ...], tuple[SSAValue, ...]]
+H = TypeVar("H")
+
+Step: TypeAlias = tuple[H, Operation, tuple[SSAValue, ...], tuple[SSAValue, ...]]
 """(handler, op, operands, results)."""
 
 
 def plan_block(
-    block: Block, handler_for: Callable[[Operation], Any], terminators: Collection[str]
-) -> tuple[list[Step], Operation | None]:
+    block: Block, handler_for: Callable[[Operation], H], terminators: Collection[str]
+) -> tuple[list[Step[H]], Operation | None]:
     """The steps of `block` (every op but a final terminator in `terminators`) and that
     terminator, or None when the block does not end in one."""
-    steps: list[Step] = []
+    steps: list[Step[H]] = []
     for op in block.ops:
         if op is block.last_op and op.name in terminators:
             return steps, op

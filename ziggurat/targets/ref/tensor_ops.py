@@ -5,12 +5,15 @@ every op that "changes" a tensor returns a new array.
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import numpy as np
+from xdsl.dialects import tensor
 from xdsl.ir import Block, Operation
 
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.ref.arith_ops import Handler
+from ziggurat.dialects.tensor import BitcastOp, GenerateOp, RankOp
+from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Values
 from ziggurat.targets.ref.memory_ops import (
     check_shape,
     dim,
@@ -24,16 +27,23 @@ from ziggurat.targets.ref.memory_ops import (
 from ziggurat.targets.ref.types import value_dtype
 from ziggurat.targets.ref.values import check_index, check_indices
 
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
+
+HANDLERS: OpHandlers[Interpreter] = OpHandlers()
+
 
 def _dtype(op: Operation) -> np.dtype:
     return value_dtype(op.results[0].type, op)
 
 
-def _empty(interp, env, op, vals):
+@HANDLERS.on(tensor.EmptyOp)
+def _empty(interp: Interpreter, env: Env, op: tensor.EmptyOp, vals: Values) -> Results:
     return (np.zeros(result_shape(op, vals), _dtype(op)),)
 
 
-def _extract(interp, env, op, vals):
+@HANDLERS.on(tensor.ExtractOp)
+def _extract(interp: Interpreter, env: Env, op: tensor.ExtractOp, vals: Values) -> Results:
     tensor, *index = vals
     index = tuple(index)
     if any(type(i) is np.ndarray for i in index):
@@ -43,7 +53,8 @@ def _extract(interp, env, op, vals):
     return (tensor[index],)
 
 
-def _insert(interp, env, op, vals):
+@HANDLERS.on(tensor.InsertOp)
+def _insert(interp: Interpreter, env: Env, op: tensor.InsertOp, vals: Values) -> Results:
     scalar, tensor, *index = vals
     check_index(op, tuple(index), tensor.shape)
     result = np.array(tensor)
@@ -51,14 +62,18 @@ def _insert(interp, env, op, vals):
     return (result,)
 
 
-def _extract_slice(interp, env, op, vals):
+@HANDLERS.on(tensor.ExtractSliceOp)
+def _extract_slice(
+    interp: Interpreter, env: Env, op: tensor.ExtractSliceOp, vals: Values
+) -> Results:
     source = vals[0]
     index, sizes = slice_spec(op, vals[1:], source.shape)
-    view = reduce_rank(source[index], dropped_dims(sizes, op.results[0].type.get_shape()))
+    view = reduce_rank(source[index], dropped_dims(sizes, op.result.type.get_shape()))
     return (np.array(view),)
 
 
-def _insert_slice(interp, env, op, vals):
+@HANDLERS.on(tensor.InsertSliceOp)
+def _insert_slice(interp: Interpreter, env: Env, op: tensor.InsertSliceOp, vals: Values) -> Results:
     source, dest = vals[0], vals[1]
     index, sizes = slice_spec(op, vals[2:], dest.shape)
     result = np.array(dest)
@@ -69,7 +84,8 @@ def _insert_slice(interp, env, op, vals):
     return (result,)
 
 
-def _pad(interp, env, op, vals):
+@HANDLERS.on(tensor.PadOp)
+def _pad(interp: Interpreter, env: Env, op: tensor.PadOp, vals: Values) -> Results:
     source = vals[0]
     n_low = len(op.low)
     low = static_or_dynamic(op.static_low.get_values(), vals[1 : 1 + n_low])
@@ -83,13 +99,19 @@ def _pad(interp, env, op, vals):
     return (result,)
 
 
-def _generate(interp, env, op, vals):
+@HANDLERS.on(GenerateOp)
+def _generate(interp: Interpreter, env: Env, op: GenerateOp, vals: Values) -> Results:
     shape = result_shape(op, vals)
     return (evaluate_on_grid(interp, env, op.body.block, shape, _dtype(op), op),)
 
 
 def evaluate_on_grid(
-    interp, env, block: Block, shape: tuple[int, ...], dtype: np.dtype, op: Operation
+    interp: Interpreter,
+    env: Env,
+    block: Block,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    op: Operation,
 ) -> np.ndarray:
     """A new array whose element at each index is what `block` yields for it.
 
@@ -120,7 +142,10 @@ def _reshape_to(op: Operation, source: np.ndarray, shape: tuple[int, ...]) -> np
     return np.reshape(source, shape).copy()
 
 
-def _collapse_shape(interp, env, op, vals):
+@HANDLERS.on(tensor.CollapseShapeOp)
+def _collapse_shape(
+    interp: Interpreter, env: Env, op: tensor.CollapseShapeOp, vals: Values
+) -> Results:
     source = vals[0]
     shape = tuple(
         int(np.prod([source.shape[i.value.data] for i in group.data], dtype=np.int64))
@@ -129,54 +154,46 @@ def _collapse_shape(interp, env, op, vals):
     return (_reshape_to(op, source, shape),)
 
 
-def _expand_shape(interp, env, op, vals):
+@HANDLERS.on(tensor.ExpandShapeOp)
+def _expand_shape(interp: Interpreter, env: Env, op: tensor.ExpandShapeOp, vals: Values) -> Results:
     shape = tuple(static_or_dynamic(op.static_output_shape.get_values(), vals[1:]))
     return (_reshape_to(op, vals[0], shape),)
 
 
-def _reshape(interp, env, op, vals):
+@HANDLERS.on(tensor.ReshapeOp)
+def _reshape(interp: Interpreter, env: Env, op: tensor.ReshapeOp, vals: Values) -> Results:
     return (_reshape_to(op, vals[0], tuple(int(v) for v in np.asarray(vals[1]))),)
 
 
-def _cast(interp, env, op, vals):
+@HANDLERS.on(tensor.CastOp)
+def _cast(interp: Interpreter, env: Env, op: tensor.CastOp, vals: Values) -> Results:
     check_shape(op, vals[0].shape)
     return (vals[0],)
 
 
-def _from_elements(interp, env, op, vals):
-    shape = tuple(op.results[0].type.get_shape())
+@HANDLERS.on(tensor.FromElementsOp)
+def _from_elements(
+    interp: Interpreter, env: Env, op: tensor.FromElementsOp, vals: Values
+) -> Results:
+    shape = tuple(op.result.type.get_shape())
     return (np.array(vals, dtype=_dtype(op)).reshape(shape),)
 
 
-def _splat(interp, env, op, vals):
+@HANDLERS.on(tensor.SplatOp)
+def _splat(interp: Interpreter, env: Env, op: tensor.SplatOp, vals: Values) -> Results:
     shape = result_shape(op, vals[1:])
     return (np.full(shape, vals[0], dtype=_dtype(op)),)
 
 
-def _concat(interp, env, op, vals):
+@HANDLERS.on(tensor.ConcatOp)
+def _concat(interp: Interpreter, env: Env, op: tensor.ConcatOp, vals: Values) -> Results:
     return (np.concatenate(vals, axis=op.dim.value.data).astype(_dtype(op)),)
 
 
-def _bitcast(interp, env, op, vals):
+@HANDLERS.on(BitcastOp)
+def _bitcast(interp: Interpreter, env: Env, op: BitcastOp, vals: Values) -> Results:
     return (np.ascontiguousarray(vals[0]).view(_dtype(op)),)
 
 
-HANDLERS: dict[str, Handler] = {
-    "tensor.empty": _empty,
-    "tensor.extract": _extract,
-    "tensor.insert": _insert,
-    "tensor.extract_slice": _extract_slice,
-    "tensor.insert_slice": _insert_slice,
-    "tensor.pad": _pad,
-    "tensor.generate": _generate,
-    "tensor.collapse_shape": _collapse_shape,
-    "tensor.expand_shape": _expand_shape,
-    "tensor.reshape": _reshape,
-    "tensor.cast": _cast,
-    "tensor.from_elements": _from_elements,
-    "tensor.splat": _splat,
-    "tensor.concat": _concat,
-    "tensor.bitcast": _bitcast,
-    "tensor.dim": dim,
-    "tensor.rank": rank,
-}
+HANDLERS.add(tensor.DimOp, dim)
+HANDLERS.add(RankOp, rank)

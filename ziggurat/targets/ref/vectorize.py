@@ -26,16 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from xdsl.dialects import affine, memref, tensor
 from xdsl.dialects.builtin import IndexType, IntegerType
 from xdsl.ir import Block, BlockArgument, Operation, OpResult, SSAValue
 
 from ziggurat.targets.ref.affine_eval import compile_map
 from ziggurat.targets.ref.arith_ops import COMBINERS
 from ziggurat.targets.ref.arith_ops import HANDLERS as ARITH
+from ziggurat.targets.ref.handlers import Env, Values
 from ziggurat.targets.ref.loops import (
     LOOPS,
+    LoopOp,
     Range,
     bound_operands,
     carries_values,
@@ -46,6 +50,9 @@ from ziggurat.targets.ref.loops import (
 from ziggurat.targets.ref.math_ops import HANDLERS as MATH
 from ziggurat.targets.ref.types import is_shaped
 from ziggurat.targets.ref.values import check_indices
+
+if TYPE_CHECKING:
+    from ziggurat.targets.ref.interpreter import Interpreter
 
 MAX_LANES = 1 << 20
 """Iterations run at once; a bigger band is left to its inner loops."""
@@ -67,7 +74,7 @@ class Access:
 
 @dataclass
 class Band:
-    loops: list[Operation]
+    loops: list[LoopOp]
     body: Block
     pre_ops: list[Operation]
     main_ops: list[Operation]
@@ -88,13 +95,13 @@ def _inside(value: SSAValue, root: Operation) -> bool:
 
 def _index_fn(op: Operation) -> tuple[SSAValue, tuple[SSAValue, ...], Callable[[dict], tuple]]:
     """The accessed memref/tensor, the index operands, and how to compute the indices."""
-    name = op.name
-    if name in ("affine.load", "affine.store"):
-        operands = tuple(op.indices)  # pyright: ignore
-        evaluate = compile_map(op.map.data)  # pyright: ignore
-        return op.memref, operands, lambda env: evaluate([env[v] for v in operands])  # pyright: ignore
-    operands = tuple(op.indices)  # pyright: ignore
-    source = op.tensor if name == "tensor.extract" else op.memref  # pyright: ignore
+    if isinstance(op, affine.LoadOp | affine.StoreOp):
+        operands = tuple(op.indices)
+        evaluate = compile_map(op.map.data)
+        return op.memref, operands, lambda env: evaluate([env[v] for v in operands])
+    assert isinstance(op, memref.LoadOp | memref.StoreOp | tensor.ExtractOp), op.name
+    operands = tuple(op.indices)
+    source = op.tensor if isinstance(op, tensor.ExtractOp) else op.memref
     return source, operands, lambda env: tuple(env[v] for v in operands)
 
 
@@ -109,7 +116,7 @@ def _slice(values, block: Block) -> set[Operation]:
     return ops
 
 
-def plan_band(root: Operation) -> Band | None:
+def plan_band(root: LoopOp) -> Band | None:
     """The band starting at `root`, if its body can run as lanes; else None."""
     loops = [root]
     while True:
@@ -117,7 +124,7 @@ def plan_band(root: Operation) -> Band | None:
         inner = ops[0]
         if (
             len(ops) == 2
-            and inner.name in LOOPS
+            and isinstance(inner, LOOPS)
             and not carries_values(inner)
             and not ops[1].operands
             and not any(_inside(v, root) for v in bound_operands(inner))
@@ -178,15 +185,15 @@ def _reduction(store: Operation, body: Block):
         if not isinstance(x, OpResult) or x.op.parent is not body or not x.has_one_use():
             continue
         load = x.op
-        same_kind = {load.name, store.name} in (
-            {"affine.load", "affine.store"},
-            {"memref.load", "memref.store"},
-        )
-        if not same_kind or load.memref is not store.memref:  # pyright: ignore
+        if isinstance(load, affine.LoadOp) and isinstance(store, affine.StoreOp):
+            same = load.map == store.map
+        elif isinstance(load, memref.LoadOp) and isinstance(store, memref.StoreOp):
+            same = True
+        else:
             continue
-        if tuple(load.indices) != tuple(store.indices):  # pyright: ignore
+        if load.memref is not store.memref or tuple(load.indices) != tuple(store.indices):
             continue
-        if load.name == "affine.load" and load.map != store.map:  # pyright: ignore
+        if not same:
             continue
         if load in _slice([e], body):
             continue
@@ -194,7 +201,9 @@ def _reduction(store: Operation, body: Block):
     return None
 
 
-def run_band(interp, env: dict, root: Operation, vals, ranges: list[Range]) -> bool:
+def run_band(
+    interp: Interpreter, env: Env, root: LoopOp, vals: Values, ranges: list[Range]
+) -> bool:
     """Run the band at `root` as lanes if that is exact; False to interpret instead."""
     key = (root, "band")
     band = interp.cache.get(key, 0)
@@ -306,7 +315,7 @@ def _independent(band: Band, located: Located, total: int) -> bool:
     return True
 
 
-def _execute(interp, env: dict, band: Band, located: Located, total: int) -> None:
+def _execute(interp: Interpreter, env: Env, band: Band, located: Located, total: int) -> None:
     for op in band.main_ops:
         name = op.name
         if name in LOADS:
