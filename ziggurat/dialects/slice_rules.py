@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, ShapedType, TensorType
+from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, TensorType
 from xdsl.utils.exceptions import VerifyException
 
 
 def check_slice(
-    sliced: ShapedType,
-    slice_type: ShapedType,
+    sliced: TensorType | MemRefType,
+    slice_type: TensorType | MemRefType,
     offsets: Sequence[int],
     sizes: Sequence[int],
     strides: Sequence[int],
@@ -46,13 +46,13 @@ def check_slice(
             raise VerifyException(
                 f"slice along dimension {dim} runs out-of-bounds: {last} >= {shape[dim]}"
             )
-    if slice_type.get_element_type() != sliced.get_element_type():
+    if slice_type.element_type != sliced.element_type:
         raise VerifyException(
-            f"expected {what} element type to be '{sliced.get_element_type()}', "
-            f"but got '{slice_type.get_element_type()}'"
+            f"expected {what} element type to be '{sliced.element_type}', "
+            f"but got '{slice_type.element_type}'"
         )
     if not _rank_reduces_to(list(sizes), list(slice_type.get_shape())):
-        element = sliced.get_element_type()
+        element = sliced.element_type
         if isinstance(slice_type, MemRefType):
             inferred = MemRefType(element, sizes, slice_type.layout, slice_type.memory_space)
             message = f"expected {what} type to be '{inferred}' or a rank-reduced version. "

@@ -16,13 +16,13 @@ uses are reduced:
   depends on the order), runs the reduction loops one point at a time,
   in order, still vectorised over the output.
 
-Large iteration spaces are cut into boxes to bound memory.
+Large iteration spaces are cut into boxes to bound memory (the views and
+boxes are in `linalg_views.py`).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
@@ -34,10 +34,10 @@ from xdsl.ir import Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 
 from ziggurat.diagnostics import CompileError
-from ziggurat.targets.ref.affine_eval import compile_expr, linear_form
 from ziggurat.targets.ref.arith_ops import COMBINERS
 from ziggurat.targets.ref.arith_ops import HANDLERS as ARITH
 from ziggurat.targets.ref.handlers import Env, OpHandlers, Results, Value, Values
+from ziggurat.targets.ref.linalg_views import Ranges, boxes, iota, operand_view, unsupported
 from ziggurat.targets.ref.types import LOW_PRECISION
 from ziggurat.targets.ref.values import Buffer
 
@@ -49,16 +49,11 @@ HANDLERS: OpHandlers[Interpreter] = OpHandlers()
 StructuredOp: TypeAlias = BroadcastOp | ReduceOp | LinalgStructuredOperation
 """The ops `structured` runs: every linalg structured op, and broadcast and reduce."""
 
-BOX_LIMIT = 1 << 22
-"""Points of the iteration space evaluated at once."""
-
 SEQUENTIAL_LOW_PRECISION_LIMIT = 1 << 16
 """Up to this many reduction points, f16/bf16 sums are done in order, exactly."""
 
 BOX = object()
 """Key under which `env` holds the box being evaluated, for `linalg.index`."""
-
-Ranges = list[tuple[int, int]]
 
 
 @dataclass
@@ -86,10 +81,6 @@ class Pattern:
     """The body's ops without the combines: what computes each `f`."""
 
 
-def _unsupported(op: Operation, why: str) -> CompileError:
-    return CompileError(f"ref: cannot execute '{op.name}': {why}", op)
-
-
 def _maps(attr_or_maps) -> list[AffineMap]:
     maps = attr_or_maps.data if hasattr(attr_or_maps, "data") else attr_or_maps
     return [m.data if isinstance(m, AffineMapAttr) else m for m in maps]
@@ -113,99 +104,6 @@ def describe_structured(op: StructuredOp) -> Structured:
 
 
 # Views ---------------------------------------------------------------------------
-
-
-def operand_view(
-    op: Operation, k: int, value, amap: AffineMap, ranges: Ranges, writeable: bool = False
-):
-    """Operand `k` over the box `ranges`: one axis per loop, length 1 where unused."""
-    if not isinstance(value, np.ndarray):
-        return value
-    n = len(ranges)
-    if not amap.results:
-        return np.lib.stride_tricks.as_strided(value, (1,) * n, (0,) * n, writeable=writeable)
-    forms = [linear_form(e, n) for e in amap.results]
-    empty = any(length == 0 for _, length in ranges)
-    if any(f is None for f in forms):
-        if writeable:
-            raise _unsupported(op, f"output map {amap} is not a permutation")
-        return _gather(op, k, value, amap, ranges, empty)
-    origin: list[int] = []
-    strides = [0] * n
-    shape = [1] * n
-    for r, form in enumerate(forms):
-        const, coeffs = form  # pyright: ignore
-        low = const + sum(c * ranges[d][0] for d, c in coeffs.items() if d < n)
-        if any(d >= n for d in coeffs):
-            raise _unsupported(op, "indexing maps with symbols")
-        lo = low + sum(min(0, c * (ranges[d][1] - 1)) for d, c in coeffs.items())
-        hi = low + sum(max(0, c * (ranges[d][1] - 1)) for d, c in coeffs.items())
-        if not empty and (lo < 0 or hi >= value.shape[r]):
-            raise CompileError(
-                f"ref: out-of-bounds access in '{op.name}': operand #{k} is indexed from "
-                f"{lo} to {hi} in dimension {r} of size {value.shape[r]}",
-                op,
-            )
-        origin.append(min(max(low, 0), max(value.shape[r] - 1, 0)))
-        for d, c in coeffs.items():
-            strides[d] += c * value.strides[r]
-            shape[d] = ranges[d][1]
-    if empty:
-        return np.zeros(shape, value.dtype)
-    base = value[tuple(slice(o, None) for o in origin)]
-    return np.lib.stride_tricks.as_strided(base, shape, strides, writeable=writeable)
-
-
-def _iota(ranges: Ranges, d: int) -> np.ndarray:
-    start, length = ranges[d]
-    shape = [1] * len(ranges)
-    shape[d] = length
-    return np.arange(start, start + length, dtype=np.int64).reshape(shape)
-
-
-def _gather(
-    op: Operation, k: int, value: Value, amap: AffineMap, ranges: Ranges, empty: bool
-) -> np.ndarray:
-    """An operand whose map is not linear (mod, floordiv): fancy indexing."""
-    n = len(ranges)
-    dims = [_iota(ranges, d) for d in range(n)]
-    index = []
-    for r, expr in enumerate(amap.results):
-        i = np.asarray(compile_expr(expr, n)(dims), dtype=np.int64)
-        i = i.reshape(i.shape + (1,) * (n - i.ndim)) if i.ndim < n else i
-        if not empty and i.size and (i.min() < 0 or i.max() >= value.shape[r]):
-            raise CompileError(
-                f"ref: out-of-bounds access in '{op.name}': operand #{k} is indexed from "
-                f"{i.min()} to {i.max()} in dimension {r} of size {value.shape[r]}",
-                op,
-            )
-        index.append(i)
-    if empty:
-        return np.zeros(np.broadcast_shapes(*[i.shape for i in index]), value.dtype)
-    return value[tuple(index)]
-
-
-def boxes(sizes: Sequence[int], limit: int = BOX_LIMIT) -> Iterator[Ranges]:
-    """Cut an iteration space into boxes of at most `limit` points, in order."""
-    n = len(sizes)
-    inner = 1
-    k = n
-    while k > 0 and inner * sizes[k - 1] <= limit:
-        k -= 1
-        inner *= sizes[k]
-    if k == 0:
-        yield [(0, s) for s in sizes]
-        return
-    split = k - 1
-    chunk = max(1, limit // inner)
-    tail = [(0, s) for s in sizes[k:]]
-    for outer in itertools.product(*[range(s) for s in sizes[:split]]):
-        for start in range(0, sizes[split], chunk):
-            length = min(chunk, sizes[split] - start)
-            yield [(o, 1) for o in outer] + [(start, length)] + tail
-
-
-# Body analysis ------------------------------------------------------------------
 
 
 def _slice(value: SSAValue, block: Block) -> tuple[list[Operation], set[BlockArgument], bool]:
@@ -284,7 +182,7 @@ def loop_sizes(op: Operation, maps: list[AffineMap], values: list) -> list[int]:
     sizes: list[int | None] = [None] * n
     for k, (amap, value) in enumerate(zip(maps, values, strict=True)):
         if amap.num_symbols:
-            raise _unsupported(op, "indexing maps with symbols")
+            raise unsupported(op, "indexing maps with symbols")
         shape = np.shape(value) if isinstance(value, np.ndarray) else ()
         for r, expr in enumerate(amap.results):
             if isinstance(expr, AffineDimExpr) and r < len(shape):
@@ -299,7 +197,7 @@ def loop_sizes(op: Operation, maps: list[AffineMap], values: list) -> list[int]:
                     )
     if any(s is None for s in sizes):
         missing = [f"d{d}" for d, s in enumerate(sizes) if s is None]
-        raise _unsupported(op, f"cannot infer the size of loop {', '.join(missing)}")
+        raise unsupported(op, f"cannot infer the size of loop {', '.join(missing)}")
     return sizes  # pyright: ignore[reportReturnType]
 
 
@@ -308,9 +206,9 @@ def _kept_dims(op: Operation, out_maps: list[AffineMap]) -> list[int]:
     for amap in out_maps:
         dims = [e.position if isinstance(e, AffineDimExpr) else None for e in amap.results]
         if None in dims or len(set(dims)) != len(dims):
-            raise _unsupported(op, f"output map {amap} is not a projected permutation")
+            raise unsupported(op, f"output map {amap} is not a projected permutation")
         if kept is not None and sorted(kept) != sorted(dims):  # pyright: ignore
-            raise _unsupported(op, "outputs indexed by different loops")
+            raise unsupported(op, "outputs indexed by different loops")
         kept = dims  # pyright: ignore
     return sorted(kept or [])
 
@@ -320,7 +218,7 @@ def structured(interp: Interpreter, env: Env, op: StructuredOp, vals: Values) ->
     if s is None:
         s = describe_structured(op)
         if any(inner.regions for inner in s.block.ops):
-            raise _unsupported(op, "a body with nested regions")
+            raise unsupported(op, "a body with nested regions")
         interp.cache[op] = s
     arrays = []
     for v in vals:
@@ -513,7 +411,7 @@ def _dims_of(expr) -> set[int]:
 def _index(interp: Interpreter, env: Env, op: IndexOp, vals: Values) -> Results:
     box = env[BOX]
     d = op.dim.value.data
-    return (_iota(box, d),)
+    return (iota(box, d),)
 
 
 HANDLERS.add(BroadcastOp, structured)
