@@ -20,6 +20,7 @@ from xdsl.dialects.builtin import (
     IndexType,
 )
 from xdsl.ir import Region, SSAValue
+from xdsl.ir.affine import AffineConstantExpr
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -103,6 +104,9 @@ class ApplyOp(xaffine.ApplyOp):
         printer.print_op_attributes(self.attributes)
 
 
+INDEX_MIN, INDEX_MAX = -(1 << 63), (1 << 63) - 1
+
+
 class ForOp(xaffine.ForOp):
     """`affine.for`, whose step MLIR requires to be positive."""
 
@@ -127,6 +131,13 @@ class ForOp(xaffine.ForOp):
         super().verify_()
         if self.step.value.data <= 0:
             raise VerifyException(f"expects a positive step, got {self.step.value.data}")
+        for bound in (self.lowerBoundMap.data, self.upperBoundMap.data):
+            for part in (part for expr in bound.results for part in expr.dfs()):
+                if (
+                    isinstance(part, AffineConstantExpr)
+                    and not INDEX_MIN <= part.value <= INDEX_MAX
+                ):
+                    raise VerifyException(f"expects bounds that fit in index, got {part.value}")
 
 
 class _MinMaxSyntax(IRDLOperation):

@@ -25,6 +25,10 @@ LOOPS = (scf.ForOp, affine.ForOp, scf.ParallelOp, affine.ParallelOp)
 """The classes of `LoopOp`, for `isinstance`."""
 
 
+INDEX_MIN, INDEX_MAX = -(1 << 63), (1 << 63) - 1
+"""`index` is 64 bits wide, as on every target ziggurat compiles for."""
+
+
 def loop_ranges(op: LoopOp, vals: Sequence) -> list[Range]:
     """The `(lower, upper, step)` of each induction variable of a loop op."""
     name = op.name
@@ -41,9 +45,16 @@ def loop_ranges(op: LoopOp, vals: Sequence) -> list[Range]:
         ranges = [(int(vals[k]), int(vals[n + k]), int(vals[2 * n + k])) for k in range(n)]
     else:
         ranges = _affine_parallel_ranges(op, vals)
-    for _, _, step in ranges:
-        if step <= 0:
-            raise CompileError(f"ref: '{name}' with a non-positive step ({step})", op)
+    for bounds in ranges:
+        if bounds[2] <= 0:
+            raise CompileError(f"ref: '{name}' with a non-positive step ({bounds[2]})", op)
+        for bound in bounds:
+            if not INDEX_MIN <= bound <= INDEX_MAX:
+                raise CompileError(
+                    f"ref: '{name}' has a bound or step of {bound}, outside the 64-bit "
+                    "range of index",
+                    op,
+                )
     return ranges
 
 

@@ -78,3 +78,12 @@ func.func @missing_operand(%i: index) -> index {
   %r = affine.apply affine_map<(d0)[s0] -> (d0 + s0)>(%i)
   return %r : index
 }
+
+// -----
+
+func.func @bound_beyond_index(%a: memref<4xf32>) {
+  // expected-error @+1 {{'affine.for' op expects bounds that fit in index, got 100000000000000000000}}
+  affine.for %i = 0 to 100000000000000000000 {
+  }
+  return
+}
