@@ -99,8 +99,9 @@ def _gather(
     return value[tuple(index)]
 
 
-def boxes(sizes: Sequence[int], limit: int = BOX_LIMIT) -> Iterator[Ranges]:
-    """Cut an iteration space into boxes of at most `limit` points, in order."""
+def boxes(sizes: Sequence[int], limit: int | None = None) -> Iterator[Ranges]:
+    """Cut an iteration space into boxes of at most `limit` (`BOX_LIMIT`) points, in order."""
+    limit = BOX_LIMIT if limit is None else limit
     n = len(sizes)
     inner = 1
     k = n

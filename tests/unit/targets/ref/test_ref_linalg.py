@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_ref_api import run_ir
 
-from ziggurat.targets.ref import linalg_ops
+from ziggurat.targets.ref import linalg_ops, linalg_views
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 MLIR_TYPE = {"float32": "f32", "int8": "i8", "int32": "i32", "bfloat16": "bf16", "float16": "f16"}
@@ -409,7 +409,16 @@ def test_elementwise_named_ops():
 
 @pytest.mark.parametrize("limit", [7, 64])
 def test_large_iteration_spaces_are_cut_into_boxes(monkeypatch, limit):
-    monkeypatch.setattr(linalg_ops, "BOX_LIMIT", limit)
+    monkeypatch.setattr(linalg_views, "BOX_LIMIT", limit)
+    cut = []
+    boxes = linalg_views.boxes
+
+    def counted(sizes, limit=None):
+        found = list(boxes(sizes, limit))
+        cut.append(len(found))
+        return iter(found)
+
+    monkeypatch.setattr(linalg_ops, "boxes", counted)
     rng = np.random.default_rng(4)
     a, b, c = (
         rand(rng, (6, 5), np.float32),
@@ -426,6 +435,7 @@ def test_large_iteration_spaces_are_cut_into_boxes(monkeypatch, limit):
     window = np.zeros((2, 2), np.float32)
     want = np.maximum.reduce([image[:, i : i + 4, j : j + 4] for i in range(2) for j in range(2)])
     check("pooling_nhwc_max", [image, window], out, np.maximum(out, want))
+    assert max(cut) > 1, "no iteration space was cut"
 
 
 def test_matmul_on_mismatched_shapes_is_located():
