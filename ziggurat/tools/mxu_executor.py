@@ -63,6 +63,8 @@ class MxuExecutor:
 
     def summary_line(self) -> str:
         r = self.report()
+        if not r["kernels"]:
+            return "0 kernels: every op ran on the host"
         return (
             f"{r['kernels']} kernel(s), {r['cycles']} cycles, "
             f"utilisation {100 * r['utilisation']:.1f}%, {r['macs']} MACs, "

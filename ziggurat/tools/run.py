@@ -83,7 +83,11 @@ def _argument_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
     p.add_argument("--target", default="ref", help="where to run it (default: ref)")
-    p.add_argument("--entry", help="function to run (default: the only, or first, public one)")
+    p.add_argument(
+        "--entry",
+        type=lambda name: name.removeprefix("@"),
+        help="function to run, `name` or `@name` (default: the only, or first, public one)",
+    )
     p.add_argument("--inputs", metavar="IN.npz", help="arguments as arrays arg0, arg1, ...")
     p.add_argument("--output", metavar="OUT.npz", help="write the results (result0, ...) here")
     p.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
@@ -184,6 +188,7 @@ class _Session:
         if self.args.inputs is not None:
             inputs = self._load_inputs(types)
         else:
+            self._guard(lambda: self._refuse_dynamic_shapes(func, types))
             inputs = self._guard(lambda: random_inputs(self.module, self.entry, self.args.seed))
         prepared = self._guard(lambda: self.executor.prepare(self.module, self.entry))
         timings: list[float] = []
@@ -212,6 +217,22 @@ class _Session:
                 or f"results differ from the ref target beyond rounding: {_worst(check)}"
             )
         return 0
+
+    def _refuse_dynamic_shapes(self, func, types) -> None:
+        """Random inputs need static shapes; say how to give the others."""
+        from xdsl.dialects.builtin import DYNAMIC_INDEX
+
+        from ziggurat.diagnostics import CompileError
+
+        for i, t in enumerate(types):
+            if DYNAMIC_INDEX in getattr(t, "get_shape", tuple)():
+                names = ", ".join(f"arg{k}" for k in range(len(types)))
+                raise CompileError(
+                    f"argument #{i} of @{self.entry} has the dynamic type {t}, so no random "
+                    f"input can be made for it: give the inputs with --inputs FILE.npz "
+                    f"(arrays {names})",
+                    func,
+                )
 
     def _guard(self, action: Callable[[], Any]) -> Any:
         """Run `action`, turning a `CompileError` into a located `ToolError`."""
@@ -371,6 +392,8 @@ def _conform(name: str, array: np.ndarray, type_) -> np.ndarray:
         raise ToolError(f"input '{name}': {error.message}") from None
     if dtype == BF16 and array.dtype == np.dtype("V2"):
         array = array.view(BF16)
+    if array.dtype.newbyteorder("=") == dtype and array.dtype != dtype:
+        array = array.astype(dtype)  # the same type in the other byte order
     expected = list(type_.get_shape()) if is_shaped(type_) else []
     shape_ok = len(expected) == array.ndim and all(
         e in (DYNAMIC_INDEX, s) for e, s in zip(expected, array.shape, strict=True)
