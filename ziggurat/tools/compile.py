@@ -295,23 +295,23 @@ def _pipeline_syntax_error(spec: str, error: ArgSpecParseError) -> ToolError:
     return ToolError(f"invalid pass pipeline: {message}", context=context)
 
 
-def _option_names(pass_type: type[ModulePass]) -> list[str]:
-    return [f.name for f in dataclasses.fields(pass_type) if f.init and f.name != "name"]
+def _option_names(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if f.init and f.name != "name"]
 
 
-def _check_options(pass_type: type[ModulePass], spec: ArgSpec) -> None:
-    """Name an unknown option and what the pass accepts, before xDSL reports it."""
-    known = _option_names(pass_type)
+def check_options(cls: type, spec: ArgSpec, kind: str = "pass") -> None:
+    """Name an unknown option of a pass or target and what it accepts, before xDSL does."""
+    known = _option_names(cls)
     for given in spec.parameters:
         if given.replace("-", "_") in known:
             continue
         dashed = [name.replace("_", "-") for name in known]
         if not known:
-            raise ToolError(f"pass '{spec.name}' has no option '{given}': it takes no options")
+            raise ToolError(f"{kind} '{spec.name}' has no option '{given}': it takes no options")
         close = difflib.get_close_matches(given.replace("_", "-"), dashed, 1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ToolError(
-            f"pass '{spec.name}' has no option '{given}'; {hint}"
+            f"{kind} '{spec.name}' has no option '{given}'; {hint}"
             f"its options are: {', '.join(dashed)}"
         )
 
@@ -347,7 +347,7 @@ class Pipeline:
                     f"unknown pass '{pass_spec.name}'{hint} (--list-passes shows them all)"
                 )
             pass_type = factory()
-            _check_options(pass_type, pass_spec)
+            check_options(pass_type, pass_spec)
             try:
                 pass_ = pass_type.from_pass_spec(pass_spec)
             except (ValueError, TypeError) as error:

@@ -48,7 +48,7 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     from xdsl.utils.exceptions import ArgSpecParseError
 
     from ziggurat.diagnostics import CompileError
-    from ziggurat.tools.compile import parse_source, verify_module
+    from ziggurat.tools.compile import check_options, parse_source, verify_module
     from ziggurat.tools.driver import ToolError, atomic_output
     from ziggurat.universe import RegistryError, load_registry
 
@@ -72,8 +72,10 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
         close = difflib.get_close_matches(spec.name, registry.targets, 3)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise ToolError(f"unknown target '{spec.name}'{hint} (--list-targets shows them)")
+    target_class = factory()
+    check_options(target_class, spec, "target")
     try:
-        target = factory().from_spec(spec)
+        target = target_class.from_spec(spec)
     except (ValueError, TypeError) as error:
         raise ToolError(f"invalid options for target '{spec.name}': {error}") from None
 
