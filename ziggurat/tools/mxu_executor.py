@@ -14,6 +14,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from ziggurat.diagnostics import CompileError
+from ziggurat.dialects.mxu import config_of
 from ziggurat.targets.mxu.runtime import MxuRuntime, assemble_kernel, lower_for_mxu, mxu_launches
 from ziggurat.targets.ref import RefExecutor
 
@@ -36,6 +37,8 @@ class MxuExecutor:
         self.dataflow = dataflow
         self.runtime = MxuRuntime()
         self.options_given = options_given
+        self.machines: list[dict[str, Any]] = []
+        """The config of each distinct machine the compiled kernels run on."""
         """Whether the user chose how to compile (then the program must not be compiled yet)."""
 
     def prepare(
@@ -47,8 +50,12 @@ class MxuExecutor:
                 "--mxu-config and --mxu-dataflow apply to programs ziggurat-run compiles"
             )
         lowered = lower_for_mxu(module, self.preset, self.config, self.dataflow)
+        self.machines = []
         for launch in mxu_launches(lowered):
             assemble_kernel(launch)  # report bad kernels before running anything
+            machine = config_of(launch.target).to_dict()
+            if machine not in self.machines:
+                self.machines.append(machine)
         host = RefExecutor({"mxu": self.runtime.run_launch}).prepare(lowered, entry)
 
         def run(args: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -58,8 +65,18 @@ class MxuExecutor:
         return run
 
     def report(self) -> dict[str, Any]:
-        """The simulator's totals for the last run (kernels, cycles, utilisation, bytes)."""
-        return self.runtime.summary()
+        """The simulator's totals for the last run, and the machine it simulated.
+
+        `machine` is the config of the kernels' launches (every `MxuConfig` field), so
+        a result read later, alone, says what it was measured on.
+        """
+        return {
+            **self.runtime.summary(),
+            "preset": self.preset,
+            "config_file": self.config or None,
+            "dataflow": self.dataflow,
+            "machine": self.machines[0] if len(self.machines) == 1 else self.machines,
+        }
 
     def summary_line(self) -> str:
         r = self.report()
