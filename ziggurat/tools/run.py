@@ -75,14 +75,32 @@ EXECUTORS: dict[str, Callable[[], Executor]] = {
 }
 """Target name -> executor factory (imported on use)."""
 
+TARGET_HELP = {
+    "ref": "the numpy interpreter, at any level of IR (the oracle)",
+    "c": "C + OpenMP, compiled with the system C compiler (tensor programs go through "
+    "cpu-pipeline)",
+    "cuda": "CUDA on this machine's GPU, compiled with nvcc (through cuda-pipeline)",
+    "cuda-emu": "the same CUDA code run on the CPU, no GPU needed",
+    "mxu": "the systolic matrix unit's simulator (through mxu-pipeline); options "
+    "--mxu-config, --mxu-dataflow",
+}
+"""What `--help` says about each target."""
+
 
 def _argument_parser() -> argparse.ArgumentParser:
+    targets = "\n".join(f"  {name:<10} {TARGET_HELP.get(name, '')}" for name in EXECUTORS)
     p = argparse.ArgumentParser(
         prog="ziggurat-run",
         description="Run a function of an MLIR file on a target and report its results.",
+        epilog=f"targets (--target):\n{targets}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("input", nargs="?", default="-", help="input file ('-' for stdin)")
-    p.add_argument("--target", default="ref", help="where to run it (default: ref)")
+    p.add_argument(
+        "--target",
+        default="ref",
+        help=f"where to run it: {', '.join(EXECUTORS)} (default: ref; see below)",
+    )
     p.add_argument(
         "--entry",
         type=lambda name: name.removeprefix("@"),
