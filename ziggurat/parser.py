@@ -20,12 +20,13 @@ import dataclasses
 import difflib
 import re
 from bisect import bisect_right
-from typing import TypeGuard
+from typing import TypeGuard, cast
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
     UNKNOWN_LOC,
     AffineMapAttr,
+    AnyDenseElement,
     DenseIntOrFPElementsAttr,
     FileLineColLoc,
     FloatAttr,
@@ -34,6 +35,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     ModuleOp,
+    RankedStructure,
     StringAttr,
     UnrankedMemRefType,
 )
@@ -42,6 +44,7 @@ from xdsl.utils.exceptions import DiagnosticException, MultipleSpansParseError, 
 from xdsl.utils.lexer import Input, Span
 from xdsl.utils.mlir_lexer import MLIRTokenKind
 
+from ziggurat.elements import DenseType, HexError, canonical, from_mlir_bytes, splat
 from ziggurat.xdsl_compat import ExtensibleParser, Wording
 
 MAX_INTEGER_WIDTH = (1 << 24) - 1
@@ -52,6 +55,9 @@ MAX_DIMENSION = (1 << 63) - 1
 
 _USER_ERRORS = (DiagnosticException, ValueError, OverflowError)
 """Exceptions that builders and verifiers raise to reject what the user wrote."""
+
+_HEX = re.compile(r"0x(?:[0-9A-Fa-f]{2})*")
+"""The payload of a hex dense literal: `0x` and whole bytes."""
 
 _OP_NAME = re.compile(r'(?:%[^=]*=\s*)?"?([A-Za-z_][\w$.]*)')
 
@@ -285,6 +291,50 @@ class LocatedParser(ExtensibleParser):
             message = _first_line(error)
         start = self.lexer.input.content.rfind("dense", 0, opening)
         raise ParseError(self._span(start, start + 5), message) from None
+
+    def parse_dense_int_or_fp_elements_attr(
+        self, type: RankedStructure[AnyDenseElement] | None
+    ) -> DenseIntOrFPElementsAttr:
+        """`<...>` (and `: type` when `type` is None) after `dense`.
+
+        A splat is read without expanding it (O(1) whatever the shape), a hex
+        literal as MLIR's raw storage; a list as xDSL reads it, then made a splat
+        if all its elements are the same (see `ziggurat.elements`).
+        """
+        opening = self.current_token.span.start
+        self.parse_punctuation("<", " in dense attribute")
+        token = self.current_token
+        if token.kind in (MLIRTokenKind.L_SQUARE, MLIRTokenKind.GREATER):
+            self.resume_from(opening)
+            return canonical(super().parse_dense_int_or_fp_elements_attr(type))
+        keyword = self.lexer.input.content.rfind("dense", 0, opening)
+        at_keyword = self._span(keyword, keyword + 5) if keyword >= 0 else token.span
+        if token.kind == MLIRTokenKind.STRING_LIT:
+            text = self.parse_str_literal()
+            self.parse_punctuation(">", " in dense attribute")
+            shaped = self._dense_type(type)
+            if _HEX.fullmatch(text) is None:
+                self.raise_error(
+                    "expected string containing hex digits starting with `0x`", token.span
+                )
+            try:
+                return from_mlir_bytes(shaped, bytes.fromhex(text[2:]))
+            except HexError as error:
+                raise ParseError(at_keyword, str(error)) from None
+        convert = self.parse_dense_element()
+        self.parse_punctuation(">", " in dense attribute")
+        shaped = self._dense_type(type)
+        value = convert(shaped.get_element_type())
+        try:
+            return splat(shaped, value)
+        except _USER_ERRORS as error:
+            raise ParseError(at_keyword, _first_line(error)) from None
+
+    def _dense_type(self, type: RankedStructure[AnyDenseElement] | None) -> DenseType:
+        if type is not None:
+            return type
+        self.parse_punctuation(":", " in dense attribute")
+        return cast(DenseType, self.parse_dense_literal_type())
 
     def parse_shape_dimension(self, allow_dynamic: bool = True) -> int:
         token = self.current_token

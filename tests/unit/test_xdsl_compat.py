@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tomllib
 from importlib.metadata import version
+from io import StringIO
 
 import pytest
 from paths import ROOT
@@ -194,3 +195,50 @@ def test_an_unterminated_string_fails_without_backtracking() -> None:
         "assert c.STRING_LITERAL.match(sys.argv[1], 15) is None"
     )
     subprocess.run([sys.executable, "-c", script, line], check=True, timeout=60)
+
+
+def test_dense_elements_attr_is_final_and_subclassing_final_lifts_it_for_one_block() -> None:
+    from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
+
+    with compat.subclassing_final(DenseIntOrFPElementsAttr):
+
+        class Allowed(DenseIntOrFPElementsAttr):
+            pass
+
+    with pytest.raises(TypeError, match="final"):
+        type("Refused", (DenseIntOrFPElementsAttr,), {})
+
+    assert issubclass(Allowed, DenseIntOrFPElementsAttr)
+
+
+def test_any_of_constraints_accept_an_allowed_subclass_as_its_base() -> None:
+    # xDSL picks an `AnyOf` alternative by exact class (`_based_constrs`).
+    from xdsl.dialects.arith import ConstantOp
+    from xdsl.dialects.builtin import TensorType, f32
+
+    from ziggurat.elements import SplatElementsAttr, splat
+
+    attr = splat(TensorType(f32, [8]), 1.0)
+    assert isinstance(attr, SplatElementsAttr)
+    ConstantOp(attr).verify()
+    with pytest.raises(VerifyException):
+        ConstantOp(attr, TensorType(f32, [4])).verify()
+
+
+def test_the_private_dense_parser_methods_exist() -> None:
+    for name in ("_parse_tensor_literal_element", "_parse_dense_literal_type", "_resume_from"):
+        assert callable(getattr(Parser, name, None)), f"xDSL's Parser no longer has {name}"
+
+
+def test_every_printer_prints_dense_literals_with_the_replaced_method() -> None:
+    from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, TensorType, i1
+    from xdsl.printer import Printer as XPrinter
+
+    import ziggurat.elements  # noqa: F401  (installs the printer)
+
+    assert callable(getattr(DenseIntOrFPElementsAttr, compat.DENSE_PRINTER))
+    # 101 booleans: mlir-opt prints (and reads) them packed, 8 a byte.
+    attr = DenseIntOrFPElementsAttr.from_list(TensorType(i1, [101]), [1] + [0] * 100)
+    out = StringIO()
+    XPrinter(stream=out).print_attribute(attr)
+    assert out.getvalue() == 'dense<"0x01' + "00" * 12 + '"> : tensor<101xi1>'

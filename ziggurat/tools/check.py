@@ -55,6 +55,8 @@ from xdsl.ir.affine import AffineDimExpr
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import DiagnosticException
 
+from ziggurat.elements import SplatElementsAttr, splat
+
 LAMBDA = 1.0
 """How far past the probabilistic bound's constant an error may go (see the module doc)."""
 
@@ -80,6 +82,10 @@ def _widen(attr: Attribute, magnitudes: bool) -> Attribute:
         shaped = _widen(attr.type, magnitudes)
         if shaped == attr.type and not magnitudes:
             return attr
+        if isinstance(attr, SplatElementsAttr):
+            value = float(attr.value)
+            assert isinstance(shaped, TensorType | VectorType | MemRefType)
+            return splat(shaped, _magnitude(value) if magnitudes else value)
         values = [float(v) for v in attr.get_values()]
         if magnitudes:
             values = [_magnitude(v) for v in values]

@@ -26,6 +26,7 @@ from ziggurat.codegen.c.names import NameTable
 from ziggurat.codegen.c.scf_emit import HANDLERS as SCF
 from ziggurat.codegen.c.views import View
 from ziggurat.diagnostics import CompileError, location_of
+from ziggurat.elements import SplatElementsAttr
 
 C_FAMILY_HANDLERS = EmitHandlers(ARITH, MATH, AFFINE, SCF, MEMREF, FUNC)
 """The ops every C-family target prints the same way, by name."""
@@ -92,7 +93,10 @@ def emit_global(op: GlobalOp, names: NameTable) -> tuple[str, str, View]:
     initial = op.initial_value
     const = "const " if isinstance(op.constant, UnitAttr) else ""
     declaration = f"static {const}{t} {name}[{max(count, 1)}]"
-    if isinstance(initial, DenseIntOrFPElementsAttr):
+    if isinstance(initial, SplatElementsAttr):
+        init = names.fresh(f"{name}_init")
+        text = _splat_global(declaration, name, init, count, initial, type_.element_type)
+    elif isinstance(initial, DenseIntOrFPElementsAttr):
         # c_type refused complex elements above, so no value is a (real, imag) pair.
         values = [v for v in initial.get_values() if not isinstance(v, tuple)]
         if len(values) == 1 and count != 1:
@@ -107,6 +111,32 @@ def emit_global(op: GlobalOp, names: NameTable) -> tuple[str, str, View]:
         text = f"// {loc}\n{text}"
     view = View(f"(({t} *){name})", name, 0, tuple(shape), identity_strides(shape), t)
     return name, text, view
+
+
+def _splat_global(
+    declaration: str,
+    name: str,
+    init: str,
+    count: int,
+    initial: SplatElementsAttr,
+    element: Attribute,
+) -> str:
+    """A global of one repeated value, in O(1) text whatever its size.
+
+    Zero (every byte zero) is what static storage starts as; any other value is
+    stored by a loop that runs before `main` (a constructor), so the global
+    cannot be `const`.
+    """
+    if not any(initial.data.data):
+        return declaration + ";"
+    literal = number_literal(initial.value, element)
+    return (
+        declaration.replace("static const ", "static ", 1)
+        + ";\n"
+        + f"__attribute__((constructor)) static void {init}(void) {{\n"
+        + f"  for (long i = 0; i < {count}L; ++i) {name}[i] = {literal};\n"
+        + "}"
+    )
 
 
 def emit_function(

@@ -27,6 +27,7 @@ from xdsl.ir import Attribute, Operation
 
 from ziggurat.diagnostics import CompileError
 from ziggurat.dialects.arith import IndexCastUIOp, RemFOp
+from ziggurat.elements import SplatElementsAttr, elements_array, storage_dtype
 from ziggurat.targets.ref.handlers import Env, Handler, OpHandlers, Results, Value, Values
 from ziggurat.targets.ref.types import BF16, is_shaped, unsigned_dtype, value_dtype
 
@@ -222,6 +223,8 @@ def _constant(interp: Interpreter, env: Env, op: arith.ConstantOp, vals: Values)
 def constant_value(attr: Attribute, dtype: np.dtype, op: Operation) -> Value:
     """The numpy value of a constant attribute (`arith.constant`, `memref.global`)."""
     if isinstance(attr, DenseIntOrFPElementsAttr):
+        if storage_dtype(attr.get_element_type()) is not None:
+            return _dense_value(attr, dtype)
         values = attr.get_values()
         shape = attr.get_shape()
         if dtype == np.bool_:
@@ -242,6 +245,22 @@ def constant_value(attr: Attribute, dtype: np.dtype, op: Operation) -> Value:
     if isinstance(attr, FloatAttr):
         return np.asarray(attr.value.data, dtype=np.float64).astype(dtype)[()]
     raise CompileError(f"ref: cannot execute '{op.name}' with value {attr}", op)
+
+
+def _dense_value(attr: DenseIntOrFPElementsAttr, dtype: np.dtype) -> np.ndarray:
+    """The elements as `dtype`, read from the attribute's buffer (a splat's one element)."""
+    stored = elements_array(attr)
+    if isinstance(attr, SplatElementsAttr):
+        stored = stored.reshape(-1)[:1]
+    if dtype == np.bool_:
+        data = stored != 0
+    elif dtype == BF16 and stored.dtype != BF16:
+        data = stored.astype(np.float32).astype(dtype)
+    else:
+        data = stored.astype(dtype)
+    if isinstance(attr, SplatElementsAttr):
+        return np.full(attr.get_shape(), data[0], dtype=dtype)
+    return data
 
 
 # Casts ------------------------------------------------------------------------
