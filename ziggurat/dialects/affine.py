@@ -48,6 +48,30 @@ from ziggurat.dialects.extend import extend_dialect
 
 YieldOp = xaffine.YieldOp
 
+_YIELD_PARENTS = ("affine.if", "affine.for", "affine.parallel")
+
+
+class CheckedYieldOp(xaffine.YieldOp):
+    """`affine.yield`, checked against its parent as MLIR does.
+
+    Ends only an `affine.if`, `affine.for` or `affine.parallel` body, and
+    yields as many values, of the same types, as the parent has results.
+    (`YieldOp` stays xDSL's class, which builders use; this one is what the
+    parser makes.)
+    """
+
+    def verify_(self) -> None:
+        parent = self.parent_op()
+        if parent is None or parent.name not in _YIELD_PARENTS:
+            raise VerifyException("only terminates affine.if/for/parallel regions")
+        if len(parent.results) != len(self.arguments):
+            raise VerifyException(
+                "parent of yield must have same number of results as the yield operands"
+            )
+        if parent.name != "affine.parallel" and parent.result_types != self.arguments.types:
+            raise VerifyException("types mismatch between yield op and its parent")
+        super().verify_()
+
 
 def _parse_map_and_operands(
     parser: Parser,
@@ -277,6 +301,7 @@ Affine = extend_dialect(
         VectorStoreOp,
         MinOp,
         MaxOp,
+        CheckedYieldOp,
     ],
 )
 

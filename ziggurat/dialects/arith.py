@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from xdsl.dialects import arith as xarith
-from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerType, Signedness
+from xdsl.dialects.builtin import AnyFloat, ContainerType, IndexType, IntegerType, Signedness
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import IRDLOperation, base, irdl_op_definition, operand_def, result_def, traits_def
 from xdsl.traits import Pure
@@ -122,4 +122,64 @@ class TruncIOp(xarith.TruncIOp):
         return super().create(properties=properties, **kwargs)
 
 
-Arith = extend_dialect(xarith.Arith, [IndexCastUIOp, RemFOp, TruncIOp])
+def _check_comparison(lhs: SSAValue, rhs: SSAValue, predicate: int, kinds: int) -> None:
+    """Both sides of one type, and a predicate MLIR defines (it prints it by name)."""
+    if lhs.type != rhs.type:
+        raise VerifyException("requires all operands to have the same type")
+    if not 0 <= predicate < kinds:
+        cases = ", ".join(str(i) for i in range(kinds))
+        raise VerifyException(
+            "attribute 'predicate' failed to satisfy constraint: allowed 64-bit signless "
+            f"integer cases: {cases}"
+        )
+
+
+class CmpiOp(xarith.CmpiOp):
+    """`arith.cmpi slt, %a, %b : i32`"""
+
+    def verify_(self) -> None:
+        _check_comparison(self.lhs, self.rhs, self.predicate.value.data, 10)
+        super().verify_()
+
+
+class CmpfOp(xarith.CmpfOp):
+    """`arith.cmpf olt, %a, %b : f32`"""
+
+    def verify_(self) -> None:
+        _check_comparison(self.lhs, self.rhs, self.predicate.value.data, 16)
+        super().verify_()
+
+
+def _check_float_width(op: Operation, wider: bool) -> None:
+    """`extf` makes floats wider, `truncf` narrower: MLIR's cast rule."""
+    source, result = op.operands[0].type, op.results[0].type
+    source_element = source.get_element_type() if isinstance(source, ContainerType) else source
+    result_element = result.get_element_type() if isinstance(result, ContainerType) else result
+    if isinstance(source_element, AnyFloat) and isinstance(result_element, AnyFloat):
+        grows = result_element.bitwidth > source_element.bitwidth
+        shrinks = result_element.bitwidth < source_element.bitwidth
+        if not (grows if wider else shrinks):
+            raise VerifyException(
+                f"operand type '{source}' and result type '{result}' are cast incompatible"
+            )
+
+
+class ExtFOp(xarith.ExtFOp):
+    """`arith.extf %x : f16 to f32`: to a wider float."""
+
+    def verify_(self) -> None:
+        _check_float_width(self, wider=True)
+        super().verify_()
+
+
+class TruncFOp(xarith.TruncFOp):
+    """`arith.truncf %x : f32 to f16`: to a narrower float."""
+
+    def verify_(self) -> None:
+        _check_float_width(self, wider=False)
+        super().verify_()
+
+
+Arith = extend_dialect(
+    xarith.Arith, [IndexCastUIOp, RemFOp, TruncIOp, CmpiOp, CmpfOp, ExtFOp, TruncFOp]
+)

@@ -30,11 +30,27 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block
 from xdsl.parser import Parser
 from xdsl.printer import Printer
+from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
 from ziggurat.dialects.arith import ATOMIC_RMW_KINDS, FLOAT_ATOMIC_KINDS
 from ziggurat.dialects.extend import extend_dialect
+from ziggurat.dialects.memref_checks import (
+    AllocaOp,
+    AllocOp,
+    AssumeAlignmentOp,
+    LoadOp,
+    ReinterpretCastOp,
+    StoreOp,
+    ViewOp,
+    memref_cast_compatible,
+)
+from ziggurat.dialects.reshape_rules import (
+    check_memref_collapse,
+    check_memref_expand,
+    reassociation_groups,
+)
 from ziggurat.dialects.shape_syntax import print_reshape
 from ziggurat.dialects.slice_rules import check_slice
 from ziggurat.xdsl_compat import with_assembly_format
@@ -44,12 +60,29 @@ from ziggurat.xdsl_compat import with_assembly_format
     "$source `,` $destination attr-dict `:` type($source) `to` type($destination)"
 )
 class CopyOp(xmemref.CopyOp):
-    """`memref.copy %src, %dst : memref<...> to memref<...>`"""
+    """`memref.copy %src, %dst : memref<...> to memref<...>`: same shape, same elements."""
+
+    def verify_(self) -> None:
+        source, target = self.source.type, self.destination.type
+        if isinstance(source, MemRefType) and isinstance(target, MemRefType):
+            if source.get_shape() != target.get_shape():
+                raise VerifyException("requires the same shape for all operands")
+            if source.element_type != target.element_type:
+                raise VerifyException("requires the same element type for all operands")
+        super().verify_()
 
 
 @with_assembly_format("$source attr-dict `:` type($source) `to` type($dest)")
 class CastOp(xmemref.CastOp):
     """`%r = memref.cast %m : memref<4xf32> to memref<?xf32>`"""
+
+    def verify_(self) -> None:
+        if not memref_cast_compatible(self.source.type, self.dest.type):
+            raise VerifyException(
+                f"operand type '{self.source.type}' and result type '{self.dest.type}' "
+                "are cast incompatible"
+            )
+        super().verify_()
 
 
 @with_assembly_format("$source attr-dict `:` type($source) `to` type($dest)")
@@ -164,9 +197,7 @@ class AtomicRMWOp(xmemref.AtomicRMWOp):
         kind = self.kind_name
         memref_type = self.memref.type
         if isa(memref_type, MemRefType) and len(self.indices) != memref_type.get_num_dims():
-            raise VerifyException(
-                f"expects {memref_type.get_num_dims()} indices, got {len(self.indices)}"
-            )
+            raise VerifyException("expects the number of subscripts to be equal to memref rank")
         if kind == "assign":
             return
         is_float = isinstance(self.value.type, AnyFloat)
@@ -260,6 +291,22 @@ class GetGlobalOp(xmemref.GetGlobalOp):
         op.attributes |= parser.parse_optional_attr_dict()
         return op
 
+    def verify_(self) -> None:
+        name = self.name_.string_value()
+        table = self.parent_op()
+        while table is not None and not table.has_trait(SymbolTable):
+            table = table.parent_op()
+        if table is not None:
+            found = SymbolTable.lookup_symbol(table, self.name_)
+            if not isinstance(found, xmemref.GlobalOp):
+                raise VerifyException(f"'{name}' does not reference a valid global memref")
+            if found.type != self.memref.type:
+                raise VerifyException(
+                    f"result type '{self.memref.type}' does not match type '{found.type}' "
+                    f"of the global memref @{name}"
+                )
+        super().verify_()
+
     def print(self, printer: Printer):
         printer.print_string(" ")
         printer.print_attribute(self.name_)
@@ -287,12 +334,26 @@ class SubviewOp(xmemref.SubviewOp):
 class CollapseShapeOp(xmemref.CollapseShapeOp):
     """`memref.collapse_shape %m [[0, 1], [2]] : memref<2x3x4xf32> into memref<6x4xf32>`"""
 
+    def verify_(self) -> None:
+        source, result = self.src.type, self.result.type
+        if isinstance(source, MemRefType) and isinstance(result, MemRefType):
+            groups = reassociation_groups(self.reassociation)
+            check_memref_collapse(source, result, groups)
+        super().verify_()
+
     def print(self, printer: Printer):
         print_reshape(printer, self, self.src, self.reassociation)
 
 
 class ExpandShapeOp(xmemref.ExpandShapeOp):
     """`memref.expand_shape %m [[0, 1]] output_shape [2, 3] : ... into ...`"""
+
+    def verify_(self) -> None:
+        source, result = self.src.type, self.result.type
+        if isinstance(source, MemRefType) and isinstance(result, MemRefType):
+            groups = reassociation_groups(self.reassociation)
+            check_memref_expand(source, result, groups, self.static_output_shape.get_values())
+        super().verify_()
 
     def print(self, printer: Printer):
         output_shape = (self.output_shape, self.static_output_shape)
@@ -315,5 +376,12 @@ MemRef = extend_dialect(
         CollapseShapeOp,
         ExpandShapeOp,
         SubviewOp,
+        LoadOp,
+        StoreOp,
+        AllocOp,
+        AllocaOp,
+        ViewOp,
+        AssumeAlignmentOp,
+        ReinterpretCastOp,
     ],
 )

@@ -1,12 +1,19 @@
-"""The `scf` dialect, with MLIR's custom syntax for `scf.parallel` and `scf.reduce`."""
+"""The `scf` dialect, with MLIR's custom syntax for `scf.parallel` and `scf.reduce`.
+
+`scf.if` and `scf.while` also check, as MLIR does, that each region yields
+the values its successor takes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xdsl.dialects import scf as xscf
 from xdsl.dialects.builtin import IndexType
-from xdsl.ir import Block, Region, SSAValue
+from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.parser import Parser
 from xdsl.printer import Printer
+from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.extend import extend_dialect
 from ziggurat.dialects.loop_syntax import parse_loop_header, print_loop_header
@@ -98,4 +105,51 @@ class ReduceOp(xscf.ReduceOp):
         printer.print_op_attributes(self.attributes)
 
 
-Scf = extend_dialect(xscf.Scf, [ParallelOp, ReduceOp])
+def _check_edge(
+    source: str, target: str, given: Sequence[Attribute], wanted: Sequence[Attribute]
+) -> None:
+    """MLIR's region-branch rule: values passed along a control-flow edge match the receiver."""
+    edge = f"along control flow edge from {source} to {target}:"
+    if len(given) != len(wanted):
+        raise VerifyException(
+            f"{edge} region branch point has {len(given)} operands, but region successor "
+            f"needs {len(wanted)} inputs"
+        )
+    for index, (a, b) in enumerate(zip(given, wanted, strict=True)):
+        if a != b:
+            raise VerifyException(
+                f"{edge} successor operand type #{index} '{a}' should match successor "
+                f"input type #{index} '{b}'"
+            )
+
+
+class IfOp(xscf.IfOp):
+    """`scf.if`: with results, both branches yield values of the result types."""
+
+    def verify_(self) -> None:
+        if self.output and not self.false_region.blocks:
+            raise VerifyException("must have an else block if defining values")
+        for region in (self.true_region, self.false_region):
+            block = region.blocks.first
+            if block is not None and isinstance(last := block.last_op, xscf.YieldOp):
+                _check_edge(
+                    "Operation scf.yield", "parent", last.arguments.types, self.result_types
+                )
+        super().verify_()
+
+
+class WhileOp(xscf.WhileOp):
+    """`scf.while`: the `do` region yields the values the condition region takes."""
+
+    def verify_(self) -> None:
+        before, after = self.before_region.blocks.first, self.after_region.blocks.first
+        if before is not None and after is not None:
+            last = after.last_op
+            if isinstance(last, xscf.YieldOp):
+                _check_edge(
+                    "Operation scf.yield", "Region #0", last.arguments.types, before.arg_types
+                )
+        super().verify_()
+
+
+Scf = extend_dialect(xscf.Scf, [ParallelOp, ReduceOp, IfOp, WhileOp])

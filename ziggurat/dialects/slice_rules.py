@@ -4,7 +4,8 @@
 offset, size and stride per dimension of the sliced value, and the slice's
 type is the sizes, possibly with unit dimensions dropped (rank-reducing).
 xDSL checks only that each list's dynamic entries match its operands; these
-are the rest of MLIR's rules, with MLIR's messages.
+are the rest of MLIR's rules, with MLIR's messages (the layout of a memref
+subview is `strided_rules`' business).
 """
 
 from __future__ import annotations
@@ -14,22 +15,22 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, TensorType
 from xdsl.utils.exceptions import VerifyException
 
+from ziggurat.dialects.strided_rules import check_subview_type
 
-def check_slice(
-    sliced: TensorType | MemRefType,
-    slice_type: TensorType | MemRefType,
-    offsets: Sequence[int],
-    sizes: Sequence[int],
-    strides: Sequence[int],
-    what: str = "result",
+
+def check_offsets_sizes_strides(
+    rank: int, offsets: Sequence[int], sizes: Sequence[int], strides: Sequence[int]
 ) -> None:
-    """Raise VerifyException unless the slice of `sliced` is well formed.
-
-    `slice_type` is the type of the slice (the result of an extract or a
-    subview, the source of an insert); `what` names it in messages. The
-    messages are MLIR's, so tests written for mlir-opt match.
-    """
-    rank = sliced.get_num_dims()
+    """MLIR's `OffsetSizeAndStrideOpInterface` rules: one of each per dim, none negative."""
+    for (name_a, a), (name_b, b) in (
+        (("offsets", offsets), ("sizes", sizes)),
+        (("sizes", sizes), ("strides", strides)),
+    ):
+        if len(a) != len(b):
+            raise VerifyException(
+                f"expected mixed {name_a} rank to match mixed {name_b} rank ({len(a)} vs "
+                f"{len(b)}) so the rank of the result type is well-formed."
+            )
     for name, values in (("offset", offsets), ("size", sizes), ("stride", strides)):
         if len(values) != rank:
             raise VerifyException(f"expected {rank} {name} values, got {len(values)}")
@@ -37,7 +38,12 @@ def check_slice(
         for value in values:
             if value != DYNAMIC_INDEX and value < 0:
                 raise VerifyException(f"expected {name}s to be non-negative, but got {value}")
-    shape = sliced.get_shape()
+
+
+def check_in_bounds(
+    shape: Sequence[int], offsets: Sequence[int], sizes: Sequence[int], strides: Sequence[int]
+) -> None:
+    """A static slice must lie inside a static dimension."""
     for dim, (offset, size, stride) in enumerate(zip(offsets, sizes, strides, strict=True)):
         if DYNAMIC_INDEX in (offset, size, stride) or shape[dim] == DYNAMIC_INDEX or size == 0:
             continue
@@ -46,21 +52,40 @@ def check_slice(
             raise VerifyException(
                 f"slice along dimension {dim} runs out-of-bounds: {last} >= {shape[dim]}"
             )
-    if slice_type.element_type != sliced.element_type:
-        raise VerifyException(
-            f"expected {what} element type to be '{sliced.element_type}', "
-            f"but got '{slice_type.element_type}'"
-        )
+
+
+def check_slice(
+    sliced: TensorType | MemRefType,
+    slice_type: TensorType | MemRefType,
+    offsets: Sequence[int],
+    sizes: Sequence[int],
+    strides: Sequence[int],
+) -> None:
+    """Raise VerifyException unless the slice of `sliced` is well formed.
+
+    `slice_type` is the type of the slice (the result of an extract or a
+    subview, the source of an insert).
+    """
+    check_offsets_sizes_strides(sliced.get_num_dims(), offsets, sizes, strides)
+    if isinstance(sliced, MemRefType) and isinstance(slice_type, MemRefType):
+        check_subview_type(sliced, slice_type, offsets, sizes, strides)
+    else:
+        _check_tensor_slice_type(sliced, slice_type, sizes)
+    check_in_bounds(sliced.get_shape(), offsets, sizes, strides)
+
+
+def _check_tensor_slice_type(
+    sliced: TensorType | MemRefType, slice_type: TensorType | MemRefType, sizes: Sequence[int]
+) -> None:
+    if slice_type.get_num_dims() > len(sizes):
+        raise VerifyException("expected rank to be smaller or equal to the other rank. ")
     if not _rank_reduces_to(list(sizes), list(slice_type.get_shape())):
-        element = sliced.element_type
-        if isinstance(slice_type, MemRefType):
-            inferred = MemRefType(element, sizes, slice_type.layout, slice_type.memory_space)
-            message = f"expected {what} type to be '{inferred}' or a rank-reduced version. "
-            raise VerifyException(f"{message}(mismatch of {what} sizes), but got '{slice_type}'")
-        inferred = TensorType(element, sizes)
+        inferred = TensorType(sliced.element_type, sizes)
         raise VerifyException(
-            f"expected type to be '{inferred}' or a rank-reduced version. (size mismatch)"
+            f"expected type to be '{inferred}' or a rank-reduced version. (size mismatch) "
         )
+    if slice_type.element_type != sliced.element_type:
+        raise VerifyException(f"expected element type to be '{sliced.element_type}'")
 
 
 def _rank_reduces_to(sizes: list[int], shape: list[int]) -> bool:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from xdsl.dialects import tensor as xtensor
 from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX,
     AnyFloat,
     IndexType,
     IntegerType,
@@ -34,8 +33,19 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
 from ziggurat.dialects.extend import extend_dialect
+from ziggurat.dialects.reshape_rules import check_tensor_reshape, reassociation_groups
 from ziggurat.dialects.shape_syntax import print_reshape
 from ziggurat.dialects.slice_rules import check_slice
+from ziggurat.dialects.tensor_checks import (
+    CastOp,
+    EmptyOp,
+    ExtractOp,
+    InsertOp,
+    PadOp,
+    ReshapeOp,
+    SplatOp,
+    check_dynamic_sizes,
+)
 
 
 @irdl_op_definition
@@ -65,12 +75,7 @@ class GenerateOp(IRDLOperation):
         result_type = self.result.type
         assert isa(result_type, TensorType)
         shape = result_type.get_shape()
-        dynamic = sum(1 for size in shape if size == DYNAMIC_INDEX)
-        if len(self.dynamic_extents) != dynamic:
-            raise VerifyException(
-                f"expects {dynamic} dynamic extents for {result_type}, "
-                f"got {len(self.dynamic_extents)}"
-            )
+        check_dynamic_sizes(result_type, len(self.dynamic_extents))
         block = self.body.block
         if len(block.args) != len(shape) or any(t != IndexType() for t in block.arg_types):
             raise VerifyException(f"expects its body to take {len(shape)} index arguments")
@@ -79,7 +84,7 @@ class GenerateOp(IRDLOperation):
             len(last.arguments) != 1 or last.arguments[0].type != result_type.element_type
         ):
             raise VerifyException(
-                f"expects its body to yield one value of type {result_type.element_type}"
+                "body must be terminated with a `yield` operation of the tensor element type"
             )
 
 
@@ -125,11 +130,20 @@ class BitcastOp(IRDLOperation):
                 raise VerifyException(f"expects integer or float elements, got {element}")
             widths.append(element.bitwidth)
         if widths[0] != widths[1]:
-            raise VerifyException("expects elements of the same bit width")
+            raise VerifyException(
+                f"operand type '{self.source.type}' and result type '{self.dest.type}' "
+                "are cast incompatible"
+            )
 
 
 class CollapseShapeOp(xtensor.CollapseShapeOp):
     """`tensor.collapse_shape %t [[0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>`"""
+
+    def verify_(self) -> None:
+        source, result = self.src.type, self.result.type
+        if isinstance(source, TensorType) and isinstance(result, TensorType):
+            check_tensor_reshape(source, result, reassociation_groups(self.reassociation))
+        super().verify_()
 
     def print(self, printer: Printer):
         print_reshape(printer, self, self.src, self.reassociation)
@@ -137,6 +151,12 @@ class CollapseShapeOp(xtensor.CollapseShapeOp):
 
 class ExpandShapeOp(xtensor.ExpandShapeOp):
     """`tensor.expand_shape %t [[0, 1]] output_shape [2, 3] : ... into ...`"""
+
+    def verify_(self) -> None:
+        source, result = self.src.type, self.result.type
+        if isinstance(source, TensorType) and isinstance(result, TensorType):
+            check_tensor_reshape(result, source, reassociation_groups(self.reassociation))
+        super().verify_()
 
     def print(self, printer: Printer):
         output_shape = (self.dynamic_output_shape, self.static_output_shape)
@@ -172,7 +192,6 @@ class InsertSliceOp(xtensor.InsertSliceOp):
             self.static_offsets.get_values(),
             self.static_sizes.get_values(),
             self.static_strides.get_values(),
-            what="source",
         )
 
 
@@ -186,5 +205,12 @@ Tensor = extend_dialect(
         ExpandShapeOp,
         ExtractSliceOp,
         InsertSliceOp,
+        EmptyOp,
+        SplatOp,
+        ExtractOp,
+        InsertOp,
+        CastOp,
+        ReshapeOp,
+        PadOp,
     ],
 )

@@ -19,7 +19,7 @@ func.func @integer_kind_on_floats(%m: memref<4xf32>, %v: f32, %i: index) -> f32 
 // -----
 
 func.func @missing_index(%m: memref<4x4xf32>, %v: f32, %i: index) -> f32 {
-  // expected-error @+1 {{'memref.atomic_rmw' op expects 2 indices, got 1}}
+  // expected-error @+1 {{'memref.atomic_rmw' op expects the number of subscripts to be equal to memref rank}}
   %x = memref.atomic_rmw addf %v, %m[%i] : (f32, memref<4x4xf32>) -> f32
   return %x : f32
 }
@@ -40,7 +40,7 @@ memref.global "private" @declared : memref<4xf32>
 // -----
 
 func.func @subview_strides(%m: memref<8x8xf32>) {
-  // expected-error @+1 {{'memref.subview' op expected 2 stride values, got 1}}
+  // expected-error @+1 {{'memref.subview' op expected mixed sizes rank to match mixed strides rank (2 vs 1) so the rank of the result type is well-formed.}}
   %s = memref.subview %m[0, 0] [4, 4] [1] : memref<8x8xf32> to memref<4x4xf32, strided<[8, 1]>>
   return
 }
@@ -56,7 +56,7 @@ func.func @subview_out_of_bounds(%m: memref<8x8xf32>) {
 // -----
 
 func.func @subview_element_type(%m: memref<8x8xf32>) {
-  // expected-error @+1 {{'memref.subview' op expected result element type to be 'f32', but got 'i32'}}
+  // expected-error @+1 {{'memref.subview' op expected result element type to be 'f32', but got 'memref<4x4xi32, strided<[8, 1]>>'}}
   %s = memref.subview %m[0, 0] [4, 4] [1, 1] : memref<8x8xf32> to memref<4x4xi32, strided<[8, 1]>>
   return
 }

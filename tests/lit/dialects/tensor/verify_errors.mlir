@@ -3,7 +3,7 @@
 // The tensor ops ziggurat adds are verified as in MLIR.
 
 func.func @missing_extent(%n: index) -> tensor<?x?xf32> {
-  // expected-error @+1 {{'tensor.generate' op expects 2 dynamic extents for tensor<?x?xf32>, got 1}}
+  // expected-error @+1 {{'tensor.generate' op incorrect number of dynamic sizes, has 1, expected 2}}
   %g = tensor.generate %n {
   ^bb0(%i: index, %j: index):
     %z = arith.constant 0.0 : f32
@@ -15,7 +15,7 @@ func.func @missing_extent(%n: index) -> tensor<?x?xf32> {
 // -----
 
 func.func @wrong_element(%n: index) -> tensor<?xf32> {
-  // expected-error @+1 {{'tensor.generate' op expects its body to yield one value of type f32}}
+  // expected-error @+1 {{'tensor.generate' op body must be terminated with a `yield` operation of the tensor element type}}
   %g = tensor.generate %n {
   ^bb0(%i: index):
     %z = arith.constant 0 : i32
@@ -27,7 +27,7 @@ func.func @wrong_element(%n: index) -> tensor<?xf32> {
 // -----
 
 func.func @wrong_width(%t: tensor<4xi32>) -> tensor<4xf16> {
-  // expected-error @+1 {{'tensor.bitcast' op expects elements of the same bit width}}
+  // expected-error @+1 {{'tensor.bitcast' op operand type 'tensor<4xi32>' and result type 'tensor<4xf16>' are cast incompatible}}
   %b = tensor.bitcast %t : tensor<4xi32> to tensor<4xf16>
   return %b : tensor<4xf16>
 }
