@@ -1,17 +1,17 @@
-"""The base of ziggurat's named linalg ops: loops, indexing maps and a scalar body.
+"""The base of ziggurat's named linalg ops: each op class is one row of the table.
 
-`StructuredOp` parses and prints MLIR's named-op syntax and builds the hidden
-body from a Python function of the scalar arguments; the scalar helpers cast
-inputs to the output element type as MLIR's `cast_signed` does.
+`StructuredOp` parses and prints MLIR's named-op syntax, verifies operand
+ranks and shapes against the row's indexing maps (with MLIR's messages) and
+builds the hidden body from the row's formula (`linalg_body`). The rows and
+their language are in `linalg_opdsl`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from xdsl.builder import Builder
-from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     AnyFloat,
@@ -26,7 +26,7 @@ from xdsl.dialects.linalg.abstract_ops import NamedOperation
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.dialects.linalg.ops import YieldOp
 from xdsl.ir import Attribute, BlockArgument, Region, SSAValue
-from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
+from xdsl.ir.affine import AffineMap
 from xdsl.irdl import (
     region_def,
     var_operand_def,
@@ -37,65 +37,12 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.hints import isa
 
-
-def cast_to(value: SSAValue, to: Attribute) -> SSAValue:
-    """Convert a scalar to `to` as MLIR's `cast_signed` does; no-op if equal."""
-    source = value.type
-    if source == to:
-        return value
-    if isinstance(source, IntegerType) and isinstance(to, IntegerType):
-        if source.width.data < to.width.data:
-            return arith.ExtSIOp(value, to).result
-        return arith.TruncIOp(value, to).result
-    if isinstance(source, IntegerType) and isinstance(to, AnyFloat):
-        return arith.SIToFPOp(value, to).result
-    if isinstance(source, AnyFloat) and isinstance(to, AnyFloat):
-        if source.bitwidth < to.bitwidth:
-            return arith.ExtFOp(value, to).result
-        return arith.TruncFOp(value, to).result
-    if isinstance(source, AnyFloat) and isinstance(to, IntegerType):
-        return arith.FPToSIOp(value, to).result
-    raise VerifyException(f"cannot cast {source} to {to}")
-
-
-def scalar_add(a: SSAValue, b: SSAValue) -> SSAValue:
-    op = arith.AddfOp if isinstance(a.type, AnyFloat) else arith.AddiOp
-    return op(a, b).result
-
-
-def scalar_mul(a: SSAValue, b: SSAValue) -> SSAValue:
-    op = arith.MulfOp if isinstance(a.type, AnyFloat) else arith.MuliOp
-    return op(a, b).result
-
-
-def scalar_max(a: SSAValue, b: SSAValue) -> SSAValue:
-    op = arith.MaximumfOp if isinstance(a.type, AnyFloat) else arith.MaxSIOp
-    return op(a, b).result
-
-
-def scalar_min(a: SSAValue, b: SSAValue) -> SSAValue:
-    op = arith.MinimumfOp if isinstance(a.type, AnyFloat) else arith.MinSIOp
-    return op(a, b).result
-
-
-def multiply_accumulate(args: Sequence[SSAValue]) -> SSAValue:
-    """`out + cast(lhs) * cast(rhs)`: contractions and convolutions."""
-    lhs, rhs, out = args
-    return scalar_add(out, scalar_mul(cast_to(lhs, out.type), cast_to(rhs, out.type)))
-
-
-def pool(combine: Callable[[SSAValue, SSAValue], SSAValue]):
-    """`combine(out, cast(in))`; the window operand only gives the shape."""
-
-    def body(args: Sequence[SSAValue]) -> SSAValue:
-        value, _window, out = args
-        return combine(out, cast_to(value, out.type))
-
-    return body
+from ziggurat.dialects.linalg_body import build_body
+from ziggurat.dialects.linalg_opdsl import NamedOpSpec, TypeFn, TypeFnAttr, index_attr
 
 
 class StructuredOp(NamedOperation):
-    """A named structured op declared by its loops, maps and scalar body.
+    """A named structured op: everything about it comes from its row, `SPEC`.
 
     Parsed and printed in MLIR's form:
     `linalg.NAME [indexing_maps = [...]] [{attrs}] ins(...) outs(...) [-> types]`.
@@ -109,6 +56,8 @@ class StructuredOp(NamedOperation):
     outputs = var_operand_def(ShapedType)
     res = var_result_def(TensorType)
     body = region_def("single_block")
+
+    SPEC: ClassVar[NamedOpSpec]
 
     def __init__(
         self,
@@ -124,25 +73,27 @@ class StructuredOp(NamedOperation):
             self, ins, outs, result_types, properties, attributes, hidden_region
         )
 
-    ITERATORS: ClassVar[str]
-    """One letter per loop: `p`arallel or `r`eduction."""
-
-    BODY: ClassVar[Callable[[Sequence[SSAValue]], SSAValue]] = staticmethod(multiply_accumulate)
-
-    CUSTOM_MAPS: ClassVar[bool] = False
-    """Whether the op takes MLIR's optional `indexing_maps` (matmul family)."""
-
     PRINT_ATTRS_IN_FRONT: ClassVar[bool] = True
 
-    @classmethod
-    def default_maps(cls, op: StructuredOp | None) -> Sequence[AffineMap]:
-        raise NotImplementedError
+    def cast_fn(self) -> TypeFn:
+        """What `cast(x)` does in this op's body: its `cast` attribute, or the row's default."""
+        return _cast_of(self.SPEC, self.properties.get("cast"))
+
+    def window_attrs(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """`strides` and `dilations`, each defaulting to ones (empty if the op has none)."""
+        count = self.SPEC.window
+        strides = index_attr(self.properties.get("strides"), count)
+        return strides, index_attr(self.properties.get("dilations"), count)
+
+    def output_rank(self) -> int:
+        out = self.outputs[0].type if self.outputs else None
+        return len(out.get_shape()) if isa(out, ShapedType) else 0
 
     def get_default_indexing_maps(self) -> Sequence[AffineMap]:
         custom = self.properties.get("indexing_maps")
         if isa(custom, ArrayAttr[AffineMapAttr]):
             return [m.data for m in custom]
-        return self.default_maps(self)
+        return self.SPEC.maps(self.output_rank(), *self.window_attrs())
 
     def get_indexing_maps(self) -> ArrayAttr[AffineMapAttr]:
         return ArrayAttr(AffineMapAttr(m) for m in self.get_default_indexing_maps())
@@ -150,39 +101,68 @@ class StructuredOp(NamedOperation):
     def get_iterator_types(self) -> ArrayAttr[IteratorTypeAttr]:
         return ArrayAttr(
             IteratorTypeAttr.parallel() if kind == "p" else IteratorTypeAttr.reduction()
-            for kind in self.ITERATORS
+            for kind in self.SPEC.iterators(self.output_rank())
         )
 
     @classmethod
-    def get_hidden_region(cls, inputs: Sequence[SSAValue], outputs: Sequence[SSAValue]) -> Region:
+    def get_hidden_region(
+        cls,
+        inputs: Sequence[SSAValue],
+        outputs: Sequence[SSAValue],
+        cast: TypeFn | None = None,
+    ) -> Region:
+        """The body the row's formula gives for these operands; VerifyException if none."""
+        spec = cls.SPEC
+        count = len(inputs) + len(outputs)
+        if len(inputs) != spec.num_inputs or len(outputs) != 1:
+            raise VerifyException(
+                f"expects {spec.num_inputs} input(s) and 1 output ({spec.num_inputs + 1} "
+                f"operands), got {len(inputs)} and {len(outputs)} ({count})"
+            )
         arg_types = [_element_type(v.type) for v in (*inputs, *outputs)]
-        body = cls.BODY
+        for type_ in arg_types:
+            if not isinstance(type_, IntegerType | AnyFloat):
+                raise VerifyException(f"expects integer or float elements, got {type_}")
+        fn = cast or spec.cast
 
         @Builder.implicit_region(arg_types)
         def region(args: tuple[BlockArgument, ...]) -> None:
-            YieldOp(body(args))
+            value = build_body(spec, args, fn)
+            if value.type != arg_types[-1]:
+                raise VerifyException(
+                    f"computes {value.type} but the output element type is {arg_types[-1]}: "
+                    f"'linalg.{spec.name}' does not convert element types"
+                )
+            YieldOp(value)
 
         return region
 
     def verify_(self) -> None:
-        if len(self.inputs) != self.NUM_INPUTS or len(self.outputs) != 1:
-            raise VerifyException(
-                f"expects {self.NUM_INPUTS} inputs and 1 output, "
-                f"got {len(self.inputs)} and {len(self.outputs)}"
-            )
+        spec = self.SPEC
         for operand in self.operands:
             if not isa(operand.type, TensorType | MemRefType):
                 raise VerifyException(f"expects shaped operands, got {operand.type}")
-            element = operand.type.get_element_type()
-            if not isinstance(element, IntegerType | AnyFloat):
-                raise VerifyException(f"expects integer or float elements, got {element}")
         for name in ("strides", "dilations"):
             attr = self.properties.get(name)
-            if attr is not None:
-                assert isinstance(attr, DenseIntOrFPElementsAttr)
+            if isinstance(attr, DenseIntOrFPElementsAttr):
                 values = attr.get_values()
-                if len(values) != 2 or any(v <= 0 for v in values):
-                    raise VerifyException(f"expects two positive {name}")
+                if len(values) != spec.window:
+                    raise VerifyException(
+                        f"attribute '{name}' failed to satisfy constraint: 64-bit signless "
+                        f"int elements attribute of shape [{spec.window}]"
+                    )
+                if any(v <= 0 for v in values):
+                    raise VerifyException(f"expects positive {name}, got {list(values)}")
+        for index, (operand, amap) in enumerate(
+            zip(self.operands, self.get_default_indexing_maps(), strict=False)
+        ):
+            assert isa(operand.type, ShapedType)
+            rank = len(operand.type.get_shape())
+            if rank != len(amap.results):
+                raise VerifyException(
+                    f"expected operand #{index} rank ({rank}) to match the result rank "
+                    f"of indexing_map ({len(amap.results)})"
+                )
         for result, output in zip(self.res, self.outputs, strict=False):
             if result.type != output.type:
                 raise VerifyException(
@@ -190,12 +170,10 @@ class StructuredOp(NamedOperation):
                 )
         NamedOperation.verify_(self)
 
-    NUM_INPUTS: ClassVar[int] = 2
-
     @classmethod
     def parse(cls, parser: Parser):
         properties: dict[str, Attribute] = {}
-        if cls.CUSTOM_MAPS and parser.parse_optional_keyword("indexing_maps"):
+        if cls.SPEC.custom_maps and parser.parse_optional_keyword("indexing_maps"):
             parser.parse_punctuation("=")
             pos = parser.pos
             maps = parser.parse_attribute()
@@ -203,7 +181,8 @@ class StructuredOp(NamedOperation):
                 parser.raise_error("expected an array of affine maps", pos, parser.pos)
             properties["indexing_maps"] = maps
         attrs = parser.parse_optional_attr_dict()
-        ins = _parse_operand_group(parser, "ins")
+        start = parser.pos
+        ins = parse_optional_operand_group(parser, "ins")
         outs = _parse_operand_group(parser, "outs")
         if parser.parse_optional_keyword("attrs"):
             parser.parse_punctuation("=")
@@ -212,11 +191,13 @@ class StructuredOp(NamedOperation):
         prop_names = cls.get_irdl_definition().properties
         for name in [n for n in attrs if n in prop_names]:
             properties[name] = attrs.pop(name)
-        pos = parser.pos
+        cast = properties.get("cast")
+        if cast is not None and not isinstance(cast, TypeFnAttr):
+            parser.raise_error("'cast' must be a #linalg.type_fn attribute", start)
         try:
-            region = cls.get_hidden_region(ins, outs)
+            region = cls.get_hidden_region(ins, outs, _cast_of(cls.SPEC, cast))
         except VerifyException as error:
-            parser.raise_error(str(error), pos)
+            parser.raise_error(f"'{cls.name}' {error}", start)
         return cls.build(
             operands=(ins, outs),
             result_types=(result_types,),
@@ -237,6 +218,8 @@ class StructuredOp(NamedOperation):
         if front:
             printer.print_op_attributes(front)
         for keyword, values in (("ins", self.inputs), ("outs", self.outputs)):
+            if not values and keyword == "ins":
+                continue
             printer.print_string(f" {keyword}(")
             printer.print_list(values, printer.print_ssa_value)
             printer.print_string(" : ")
@@ -249,6 +232,10 @@ class StructuredOp(NamedOperation):
             else:
                 with printer.in_parens():
                     printer.print_list(self.result_types, printer.print_attribute)
+
+
+def _cast_of(spec: NamedOpSpec, attr: Attribute | None) -> TypeFn:
+    return attr.data if isinstance(attr, TypeFnAttr) else spec.cast
 
 
 def _element_type(type_: Attribute) -> Attribute:
@@ -286,11 +273,3 @@ def parse_optional_result_types(parser: Parser) -> list[Attribute]:
         return []
     types = parser.parse_optional_comma_separated_list(Parser.Delimiter.PAREN, parser.parse_type)
     return list[Attribute](types) if types is not None else [parser.parse_type()]
-
-
-def maps_of(num_loops: int, *results: Sequence[AffineExpr]) -> list[AffineMap]:
-    return [AffineMap(num_loops, 0, tuple(r)) for r in results]
-
-
-def loop_dims(n: int) -> list[AffineExpr]:
-    return [AffineDimExpr(i) for i in range(n)]
