@@ -2,7 +2,8 @@
 
 The classes, worst first: `hang` (killed at the time limit), `signal` (killed by a
 signal: a crash), `traceback` (a Python traceback on stderr), `internal` (the tool's
-own "internal compiler error" report of an exception it did not expect),
+own report of an exception it did not expect: "internal compiler error", or a
+failure with the note "rerun with --debug to see the Python traceback"),
 `mismatch` (`--check` found results that differ from ref's: a miscompile or a
 false alarm), `unlocated` (a failure with no `file:line:col`), then the good ones:
 `located` (`file:line:col: error:` and status 1; for `ziggurat-sim`, an error that
@@ -37,11 +38,17 @@ class Outcome(Enum):
 LOCATED_ERROR = re.compile(r"^[^\s:][^:\n]*:\d+:\d+: error: ", re.MULTILINE)
 """`file:line:col: error: ` at the start of a line."""
 
-INSTRUCTION_ERROR = re.compile(r"^(error: instruction \d+\b|[^\s:][^:\n]*: error: )", re.MULTILINE)
-"""The simulator's located forms: `error: instruction N (op): ...`, or `PROGRAM: error: ...`
-for what is wrong with the program file as a whole (a binary's length, say)."""
+INSTRUCTION_ERROR = re.compile(
+    r"^[^\s:][^:\n]*: (?:instruction \d+ [^:\n]*: )?error: |^error: instruction \d+\b",
+    re.MULTILINE,
+)
+"""The simulator's located forms: `error: instruction N (op): ...`, `PROGRAM: instruction N
+(byte 0x..): error: ...`, or `PROGRAM: error: ...` for what is wrong with the program file
+as a whole (a binary's length, say)."""
 
-INTERNAL_ERROR = re.compile(r"internal (compiler )?error", re.IGNORECASE)
+INTERNAL_ERROR = re.compile(r"internal (compiler )?error|rerun with --debug", re.IGNORECASE)
+"""The tools' words for an exception they did not expect (a pass that failed with a
+`ValueError`, say, ends with the note to rerun with `--debug`)."""
 MISMATCH = re.compile(r"results differ from the ref target|: MISMATCH")
 
 

@@ -4,9 +4,8 @@
 for as long as the test still holds; `minimise` runs it over lines, then over
 tokens (for text) or 16-byte instructions and bytes (for binaries). The test is
 any predicate on bytes; `same_failure` makes the usual one: the same command
-gives the same class from the same tool (and, for an internal error or a
-traceback, the same exception type), so the search cannot wander off to a
-different bug.
+gives the same class from the same tool with the same first error, so the
+search cannot wander off to a different bug.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from tests.fuzz.classify import Outcome
+from tests.fuzz.classify import Outcome, signature
 from tests.fuzz.commands import Command
 from tests.fuzz.execute import Limits, run_command
 from tests.fuzz.tokens import tokenize
@@ -74,19 +73,15 @@ def minimise(data: bytes, test: Test, binary: bool = False) -> bytes:
     return encode(ddmin(_text_units(data), lambda us: check(encode(us))))
 
 
-_EXCEPTION = re.compile(r"internal compiler error: (\w+)|^(\w+(?:Error|Exception)\b)", re.M)
-
-
-def _exception(stderr: str) -> str | None:
-    found = _EXCEPTION.findall(stderr)
-    return "".join(found[-1]) if found else None
-
-
 def same_failure(
     command: Command, outcome: Outcome, tool: str, stderr: str, suffix: str, limits: Limits
 ) -> Test:
-    """A test that holds when `command` on the input gives `outcome` from `tool` again."""
-    exception = _exception(stderr) if outcome in (Outcome.INTERNAL, Outcome.TRACEBACK) else None
+    """A test that holds when `command` on the input fails as in `stderr` again.
+
+    The same class from the same tool, with the same first error (paths and
+    numbers aside); for a hang or a signal, whose output varies, the class and tool.
+    """
+    expected = None if outcome in (Outcome.HANG, Outcome.SIGNAL) else signature(stderr)
 
     def test(candidate: bytes) -> bool:
         with tempfile.TemporaryDirectory(prefix="ziggurat-fuzz-min-") as folder:
@@ -96,7 +91,7 @@ def same_failure(
         return (
             result.outcome is outcome
             and result.tool == tool
-            and (exception is None or _exception(result.run.stderr) == exception)
+            and (expected is None or signature(result.run.stderr) == expected)
         )
 
     return test
