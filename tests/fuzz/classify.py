@@ -85,6 +85,8 @@ def classify(run: Run, tool: str) -> Outcome:
 
 _NUMBERS = re.compile(r"\d+")
 _PATHS = re.compile(r"\S*/\S*|<stdin>")
+_WHERE = re.compile(r"^[^\s:][^:\n]*:(?:\d+:\d+:)? (?=error:|instruction )")
+"""The file (and line and column) an error starts with, whatever the file is called."""
 
 
 def first_error(stderr: str) -> str:
@@ -98,4 +100,4 @@ def first_error(stderr: str) -> str:
 
 def signature(stderr: str) -> str:
     """The first error with paths and numbers blanked, so that repeats count as one finding."""
-    return _NUMBERS.sub("N", _PATHS.sub("F", first_error(stderr)))
+    return _NUMBERS.sub("N", _PATHS.sub("F", _WHERE.sub("", first_error(stderr))))

@@ -64,7 +64,11 @@ def test_repeats_of_one_error_at_other_places_have_one_signature() -> None:
     one = "a/m1.mlir:3:7: error: expected ')' after 2 operands\n"
     other = "b/m9.mlir:40:1: error: expected ')' after 3 operands\n"
     assert signature(one) == signature(other)
+    assert signature(one) == signature("reduced.mlir:1:2: error: expected ')' after 1 operands")
     assert signature(one) != signature("a/m1.mlir:3:7: error: unknown op\n")
+    sim = "p.bin: instruction 3 (byte 0x30): error: reserved bit 85 is set"
+    assert signature(sim) == signature("/t/reduced.bin: instruction 9 (byte 0x90): error: "
+                                       "reserved bit 85 is set")
 
 
 def test_a_known_finding_matches_its_command_class_and_message_only() -> None:
