@@ -15,7 +15,11 @@ from tests.fuzz.classify import first_error
 from tests.fuzz.commands import INPUT, Command, quote
 
 LIT_FUZZ = Path(__file__).resolve().parents[1] / "lit" / "fuzz"
-_NEVER = ("CHECK-NOT: Traceback", "CHECK-NOT: internal compiler error")
+_NEVER = (
+    "CHECK-NOT: Traceback",
+    "CHECK-NOT: internal compiler error",
+    "CHECK-NOT: rerun with --debug",
+)
 """Checked before and after the expected error: nowhere in the output."""
 
 
