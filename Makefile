@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup test lint unit lit sanitize bench demo
+.PHONY: setup test lint unit lit sanitize fuzz fuzz-short bench demo
 
 setup:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,17 @@ lit:
 sanitize:
 	bash tests/run_sanitized.sh
 
-test: lint unit lit sanitize
+# Mutants of every .mlir in the tree and of the mxu programs, through every tool (tests/fuzz/).
+FUZZ_N    ?= 10000
+FUZZ_SEED ?= 1
+fuzz:
+	$(BIN)/python -m tests.fuzz run -n $(FUZZ_N) --seed $(FUZZ_SEED)
+
+# A few hundred seeded mutants: the same ones on every run, a couple of minutes on two cores.
+fuzz-short:
+	$(BIN)/python -m tests.fuzz run -n 300 --seed 14 --progress 1000
+
+test: lint unit lit sanitize fuzz-short
 
 bench: .venv-scalesim/bin/python
 	$(BIN)/python bench/opt_throughput.py

@@ -215,6 +215,16 @@ class LocatedParser(ExtensibleParser):
             module.location = self._file_loc(0)
         return module
 
+    def empty_module(self) -> ModuleOp:
+        """The module of a file with no ops, located at its start like any implicit module.
+
+        An error about the module as a whole (nothing to run, say) then still
+        names the file.
+        """
+        module = ModuleOp([])
+        module.location = self._file_loc(0)
+        return module
+
     def _undefined_value(self) -> ParseError:
         """Point at the first use of a value that is never defined."""
         first: tuple[int, str] | None = None
@@ -446,7 +456,7 @@ def parse_module(
     parser: LocatedParser | None = None
     try:
         parser = LocatedParser(ctx, source, name, line_offset)
-        return ModuleOp([]) if parser.at_end() else parser.parse_module()
+        return parser.empty_module() if parser.at_end() else parser.parse_module()
     except ParseError as error:
         raise explain(error) from error.__cause__
     except RecursionError:

@@ -134,6 +134,11 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     try:
         result = simulate(program, config, dram, trace=args.trace is not None)
     except SimulationError as error:
+        if error.index is None:
+            # About the whole program (it is empty, say): name the file, as a format error does.
+            sys.stdout.flush()
+            sys.stderr.write(f"{args.program}: error: {error}\n")
+            return 1
         raise ToolError(str(error)) from None
     if args.trace is not None:
         assert result.trace_events is not None

@@ -312,7 +312,8 @@ class ConvertDeviceToCudaPass(ModulePass):
     name = "convert-device-to-cuda"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for func in [f for f in op.ops if isinstance(f, FuncOp)]:
+        # A declaration (no body) has no launch and no buffer to place: it is kept as it is.
+        for func in [f for f in op.ops if isinstance(f, FuncOp) and f.body.blocks]:
             launches = [
                 inner
                 for inner in func.walk()
