@@ -1,4 +1,4 @@
-"""Run the lit suite and end with one summary line: `lit: N passed, N failed, N skipped`."""
+"""Run the lit suite, or the test paths given, ending with `lit: N passed, N failed, N skipped`."""
 
 import re
 import subprocess
@@ -12,7 +12,10 @@ RESULT = re.compile(r"^(PASS|FAIL|XFAIL|XPASS|UNSUPPORTED|UNRESOLVED|TIMEOUT): "
 def main() -> int:
     suite = Path(__file__).parent / "lit"
     lit = Path(sys.executable).with_name("lit")
-    command = [str(lit), "-v", str(suite), *sys.argv[1:]]
+    args = sys.argv[1:]
+    # Paths given on the command line replace the whole suite; options pass through to lit.
+    paths = [a for a in args if not a.startswith("-")]
+    command = [str(lit), "-v", *([] if paths else [str(suite)]), *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     counts: Counter[str] = Counter()
     assert process.stdout is not None
