@@ -13,6 +13,7 @@ func.func @return_type() -> i32 {
 func.func @dominance(%a: i32) -> i32 {
   cf.br ^bb2
 ^bb1:
+  // expected-note @+1 {{operand defined here}}
   %0 = arith.addi %a, %a : i32
   cf.br ^bb2
 ^bb2:
@@ -23,6 +24,7 @@ func.func @dominance(%a: i32) -> i32 {
 
 // -----
 
+// expected-note @+1 {{see existing symbol definition here}}
 func.func @twice() {
   return
 }
