@@ -159,8 +159,10 @@ def _verify_error(op: Operation, error: Exception, after_pass: str | None) -> To
         return _redefinition(op, redefined.group(1), notes)
     if match := _NOT_TERMINATED.match(message):
         message = f"block with no terminator: its last op, '{match.group(1)}', is not one"
-    elif not message.startswith(f"'{op.name}'"):
-        message = f"'{op.name}' op {message.removeprefix('op ')}"
+    elif not message.startswith(f"'{op.name}' op "):
+        # MLIR's op errors all begin "'name' op "; xDSL's trait errors leave out the "op".
+        rest = message.removeprefix(f"'{op.name}'").lstrip().removeprefix("op ")
+        message = f"'{op.name}' op {rest}"
     internal = None
     if not isinstance(error, DiagnosticException | ValueError) and type(error) is not Exception:
         # Not a verifier's way to reject IR: most likely a bug in the verifier.

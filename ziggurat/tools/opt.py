@@ -91,7 +91,12 @@ _VALUE_AFTER_EQUALS = {
 """Flags that take a value only as `--flag=value` (mlir-opt's optional values), so
 that `--split-input-file FILE` still reads FILE as the input."""
 
-_SINGLE_DASH = ("-split-input-file", "-verify-diagnostics", "-output-split-marker")
+_SINGLE_DASH = (
+    "-split-input-file",
+    "-verify-diagnostics",
+    "-output-split-marker",
+    "-allow-unregistered-dialect",
+)
 """mlir-opt's single-dash spellings that RUN lines of MLIR's tests use."""
 
 

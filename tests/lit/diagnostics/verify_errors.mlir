@@ -54,3 +54,14 @@ func.func @matmul(%a: memref<4x8xf32>, %b: memref<6x4xf32>, %c: memref<4x4xf32>)
 func.func @fine() {
   return
 }
+
+// -----
+
+// A trait's error reads as MLIR's op errors do: "'name' op ...".
+func.func @return_inside_loop() {
+  affine.for %i = 0 to 10 {
+    // expected-error @+1 {{'func.return' op expects parent op 'func.func'}}
+    func.return
+  }
+  return
+}
