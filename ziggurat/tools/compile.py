@@ -13,7 +13,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr, UnregisteredOp
 from xdsl.ir import Block, BlockArgument, Operation, OpResult, Region
 from xdsl.passes import ModulePass
-from xdsl.traits import NoTerminator, SymbolTable
+from xdsl.traits import IsolatedFromAbove, NoTerminator, SymbolTable
 from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
 from xdsl.utils.exceptions import (
     ArgSpecParseError,
@@ -26,7 +26,7 @@ from xdsl.utils.lexer import Span
 
 from ziggurat.diagnostics import CompileError, location_of
 from ziggurat.parser import ParserCrash, parse_module
-from ziggurat.tools.driver import Note, ToolError, Where
+from ziggurat.tools.driver import Note, ToolError, ToolErrors, Where
 from ziggurat.universe import Registry
 
 _DEBUG_NOTE = "rerun with --debug to see the Python traceback"
@@ -64,21 +64,52 @@ def _where(op: Operation | None) -> Where | None:
 
 
 def verify_module(module: ModuleOp, after_pass: str | None = None) -> None:
-    """Verify every op; report the first invalid one at its source location.
+    """Verify every op; report the invalid ones at their source locations.
 
-    Besides each op's own verifier this checks what xDSL leaves out: that every
-    operand is defined before its use (dominance), and which symbol is defined twice.
+    As in MLIR, each op isolated from above (a function, say) is verified on its
+    own and every failing one is reported, while inside one, verification stops at
+    the first invalid op; dominance is checked once the ops are valid. Besides each
+    op's own verifier this checks what xDSL leaves out: that every operand is
+    defined before its use (dominance), and which symbol is defined twice.
     """
-    dominance = _Dominance()
-    for op in module.walk():
-        try:
-            op.verify(verify_nested_ops=False)
-        except Exception as error:
-            raise _verify_error(op, error, after_pass) from None
-        if op.regions and _has_empty_block(op):
-            raise _verify_error(
-                op, VerifyException("empty block: expected at least a terminator"), after_pass
-            )
+    errors = _verify_isolated(module, after_pass, _Dominance())
+    if errors:
+        raise errors[0] if len(errors) == 1 else ToolErrors(errors)
+
+
+def _verify_isolated(
+    root: Operation, after_pass: str | None, dominance: _Dominance
+) -> list[ToolError]:
+    """Verify `root` and what it holds: its own ops, then each nested isolated op.
+
+    An op that holds isolated ops (`builtin.module`) is verified after them, since
+    its own checks (such as a symbol defined twice) are about what they contain.
+    """
+    scope: list[Operation] = []
+    nested: list[Operation] = []
+    holders: list[Operation] = []
+    stack = [root]
+    while stack:
+        op = stack.pop()
+        scope.append(op)
+        inner: list[Operation] = []
+        held = len(nested)
+        for child in (c for r in op.regions for b in r.blocks for c in b.ops):
+            (nested if _is_isolated(child) else inner).append(child)
+        if len(nested) > held:
+            holders.append(op)
+        stack.extend(reversed(inner))
+    deferred = {id(op) for op in holders}
+    for op in scope:
+        if id(op) not in deferred and (error := _op_error(op, after_pass)) is not None:
+            return [error]
+    errors = [e for op in nested for e in _verify_isolated(op, after_pass, dominance)]
+    if errors:
+        return errors
+    for op in reversed(holders):
+        if (error := _op_error(op, after_pass)) is not None:
+            return [error]
+    for op in scope:
         dominance.visit(op)
         if op.operands and (bad := dominance.first_bad_operand(op)) is not None:
             index, definition = bad
@@ -87,9 +118,25 @@ def verify_module(module: ModuleOp, after_pass: str | None = None) -> None:
                 notes.append(("operand defined here", where))
             if after_pass is not None:
                 notes.append(f"the IR is invalid after pass '{after_pass}'")
-            raise ToolError(
-                f"'{op.name}' op operand #{index} does not dominate this use", _where(op), notes
-            )
+            message = f"'{op.name}' op operand #{index} does not dominate this use"
+            return [ToolError(message, _where(op), notes)]
+    return []
+
+
+def _is_isolated(op: Operation) -> bool:
+    return bool(op.regions) and op.has_trait(IsolatedFromAbove)
+
+
+def _op_error(op: Operation, after_pass: str | None) -> ToolError | None:
+    """The error of `op`'s own verifier, or of an empty block in its regions."""
+    try:
+        op.verify(verify_nested_ops=False)
+    except Exception as error:
+        return _verify_error(op, error, after_pass)
+    if op.regions and _has_empty_block(op):
+        empty = VerifyException("empty block: expected at least a terminator")
+        return _verify_error(op, empty, after_pass)
+    return None
 
 
 def _has_empty_block(op: Operation) -> bool:
@@ -112,8 +159,10 @@ def _verify_error(op: Operation, error: Exception, after_pass: str | None) -> To
         return _redefinition(op, redefined.group(1), notes)
     if match := _NOT_TERMINATED.match(message):
         message = f"block with no terminator: its last op, '{match.group(1)}', is not one"
-    elif not message.startswith(f"'{op.name}'"):
-        message = f"'{op.name}' op {message.removeprefix('op ')}"
+    elif not message.startswith(f"'{op.name}' op "):
+        # MLIR's op errors all begin "'name' op "; xDSL's trait errors leave out the "op".
+        rest = message.removeprefix(f"'{op.name}'").lstrip().removeprefix("op ")
+        message = f"'{op.name}' op {rest}"
     internal = None
     if not isinstance(error, DiagnosticException | ValueError) and type(error) is not Exception:
         # Not a verifier's way to reject IR: most likely a bug in the verifier.

@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ziggurat import __version__
+from ziggurat.tools.split_input import DEFAULT_MARKER
 
 if TYPE_CHECKING:
     from ziggurat.tools.driver import Sources
@@ -34,12 +35,28 @@ def _argument_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--split-input-file",
         action="store_true",
-        help="process each chunk separated by '// -----' on its own",
+        help="process each chunk between '// -----' markers on its own; "
+        "--split-input-file=MARKER splits at MARKER instead",
+    )
+    p.add_argument("--split-input-marker", default="", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--output-split-marker",
+        default=DEFAULT_MARKER,
+        metavar="MARKER",
+        help="the line printed between the outputs of split chunks (default: '// -----')",
     )
     p.add_argument(
         "--verify-diagnostics",
         action="store_true",
-        help="check errors against '// expected-error' comments in the input",
+        help="check the diagnostics against the input's 'expected-error', '-warning', "
+        "'-note' and '-remark' comments, as mlir-opt does; "
+        "--verify-diagnostics=only-expected ignores diagnostics that no comment expects",
+    )
+    p.add_argument(
+        "--verify-diagnostics-mode",
+        choices=("all", "only-expected"),
+        default="all",
+        help=argparse.SUPPRESS,
     )
     p.add_argument(
         "--print-ir-after-all",
@@ -67,8 +84,48 @@ def _argument_parser() -> argparse.ArgumentParser:
     return p
 
 
+_VALUE_AFTER_EQUALS = {
+    "--split-input-file": "--split-input-marker",
+    "--verify-diagnostics": "--verify-diagnostics-mode",
+}
+"""Flags that take a value only as `--flag=value` (mlir-opt's optional values), so
+that `--split-input-file FILE` still reads FILE as the input."""
+
+_SINGLE_DASH = (
+    "-split-input-file",
+    "-verify-diagnostics",
+    "-output-split-marker",
+    "-allow-unregistered-dialect",
+)
+"""mlir-opt's single-dash spellings that RUN lines of MLIR's tests use."""
+
+
+def _expand_optional_values(argv: list[str]) -> list[str]:
+    expanded: list[str] = []
+    for arg in argv:
+        if arg.startswith(_SINGLE_DASH):
+            arg = "-" + arg
+        flag, equals, value = arg.partition("=")
+        if equals and flag in _VALUE_AFTER_EQUALS:
+            # An empty value is the default, as in mlir-opt.
+            expanded += [flag, f"{_VALUE_AFTER_EQUALS[flag]}={value}"] if value else [flag]
+        else:
+            expanded.append(arg)
+    return expanded
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The options; `split_input_file` is then the marker or None, and
+    `verify_diagnostics` the mode (`all`, `only-expected`) or None."""
+    args = _argument_parser().parse_args(_expand_optional_values(argv))
+    marker = args.split_input_marker or DEFAULT_MARKER
+    args.split_input_file = marker if args.split_input_file else None
+    args.verify_diagnostics = args.verify_diagnostics_mode if args.verify_diagnostics else None
+    return args
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = _argument_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     from ziggurat.tools.driver import run_tool
 
     run_tool(lambda sources: _run(args, sources), args.debug)

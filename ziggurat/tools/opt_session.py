@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import gc
-import re
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from io import StringIO
 
 from xdsl.context import Context
@@ -17,59 +15,9 @@ from xdsl.passes import ModulePass
 from xdsl.printer import Printer
 
 from ziggurat.tools.compile import Pipeline, parse_source, verify_module
+from ziggurat.tools.diagnostic_verifier import DiagnosticVerifier, diagnostics_of
 from ziggurat.tools.driver import Sources, ToolError, ToolErrors, format_error
-
-SPLIT_MARKER = "// -----"
-
-_EXPECTED = re.compile(
-    r"//\s*expected-(error|warning|note|remark)\s*"
-    r"(@[+-]\d+|@above|@below)?\s*\{\{(.*?)\}\}"
-)
-
-
-@dataclass
-class Expectation:
-    """One `// expected-error @+1 {{message}}` comment."""
-
-    severity: str
-    line: int
-    text: str
-    comment_line: int
-    comment_col: int = 1
-    matched: bool = False
-
-
-def split_chunks(text: str) -> list[tuple[str, int]]:
-    """Split on `// -----` lines; each chunk with the line it starts on, minus one."""
-    chunks: list[tuple[str, int]] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(text.split("\n")):
-        if line.strip().startswith(SPLIT_MARKER):
-            chunks.append(("\n".join(current), start))
-            current, start = [], number + 1
-        else:
-            current.append(line)
-    chunks.append(("\n".join(current), start))
-    return chunks
-
-
-def parse_expectations(chunk: str, line_offset: int) -> list[Expectation]:
-    found: list[Expectation] = []
-    for index, line in enumerate(chunk.split("\n")):
-        number = index + 1 + line_offset
-        for match in _EXPECTED.finditer(line):
-            severity, where, text = match.groups()
-            target = number
-            if where == "@above":
-                target = number - 1
-            elif where == "@below":
-                target = number + 1
-            elif where:
-                target = number + int(where[1:])
-            col = line.find("expected-", match.start()) + 1
-            found.append(Expectation(severity, target, text, number, col))
-    return found
+from ziggurat.tools.split_input import DEFAULT_MARKER, Chunk, split_input
 
 
 class OptSession:
@@ -120,76 +68,48 @@ class OptSession:
         """Compile every chunk; with `--split-input-file`, report each failing chunk.
 
         As in mlir-opt, one bad chunk does not hide the errors of the others. Any
-        error raises, so that nothing is written to the output file.
+        error raises, so that nothing is written to the output file. With
+        `--verify-diagnostics`, errors are matched with the input's `expected-*`
+        comments instead, and the exit status says whether all matched.
         """
-        chunks = split_chunks(text) if self.args.split_input_file else [(text, 0)]
-        status = 0
+        chunks = self._chunks(text, name, sources)
+        verifier: DiagnosticVerifier | None = None
+        if self.args.verify_diagnostics is not None:
+            only_expected = self.args.verify_diagnostics == "only-expected"
+            verifier = DiagnosticVerifier(text, name, sources, only_expected)
+            sys.stderr.write(verifier.problems)
         errors: list[ToolError] = []
-        for index, (chunk, offset) in enumerate(chunks):
+        for index, chunk in enumerate(chunks):
             if index:
-                write(SPLIT_MARKER + "\n")
-            if self.args.verify_diagnostics:
-                status |= self._check_chunk(chunk, name, offset, sources, write)
-                continue
+                write(self.args.output_split_marker + "\n")
             try:
-                write(self.compile_chunk(chunk, name, offset))
+                write(self.compile_chunk(chunk.text, name, chunk.line_offset))
             except ToolError as error:
-                if len(chunks) == 1 or error.internal is not None:
+                if verifier is not None and not (self.args.debug and error.internal is not None):
+                    for diagnostic in diagnostics_of(error):
+                        sys.stderr.write(verifier.process(diagnostic))
+                elif len(chunks) == 1 or error.internal is not None:
                     raise
-                errors.append(error)
+                else:
+                    errors.append(error)
+        if verifier is not None:
+            sys.stderr.write(verifier.finish())
         if self.args.pass_timing:
             sys.stderr.write(self.timing_report())
         if errors:
             raise errors[0] if len(errors) == 1 else ToolErrors(errors)
-        return status
+        return 1 if verifier is not None and verifier.failed else 0
 
-    def _check_chunk(
-        self,
-        chunk: str,
-        name: str,
-        offset: int,
-        sources: Sources,
-        write: Callable[[str], None],
-    ) -> int:
-        """Compile a chunk and compare its error with the expected ones."""
-        expected = parse_expectations(chunk, offset)
-        try:
-            write(self.compile_chunk(chunk, name, offset))
-            produced: ToolError | None = None
-        except ToolError as error:
-            produced = error
-        failures: list[str] = []
-        if produced is not None:
-            line = produced.location[1] if produced.location else None
-            match = next(
-                (
-                    e
-                    for e in expected
-                    if e.severity == "error"
-                    and not e.matched
-                    and e.line == line
-                    and e.text in produced.message
-                ),
-                None,
-            )
-            if match is None:
-                unexpected = ToolError(f"unexpected error: {produced.message}", produced.location)
-                failures.append(format_error(unexpected, sources))
-            else:
-                match.matched = True
-        for e in expected:
-            if not e.matched:
-                failures.append(
-                    format_error(
-                        ToolError(
-                            f'expected {e.severity} "{e.text}" was not produced',
-                            (name, e.comment_line, e.comment_col),
-                        ),
-                        sources,
-                    )
-                )
-        sys.stderr.write("".join(failures))
-        return 1 if failures else 0
+    def _chunks(self, text: str, name: str, sources: Sources) -> list[Chunk]:
+        """The chunks to compile; a near miss of the split marker is warned about."""
+        marker = self.args.split_input_file
+        if marker is None:
+            return [Chunk(text, 0)]
+        split = split_input(text, marker or DEFAULT_MARKER)
+        for line, col in split.near_misses:
+            warning = ToolError("near miss with file split marker", (name, line, col))
+            sys.stderr.write(format_error(warning, sources, "warning"))
+        return split.chunks
 
     def timing_report(self) -> str:
         total = sum(t for _, t in self.timings) or 1e-12

@@ -13,6 +13,7 @@ func.func @return_type() -> i32 {
 func.func @dominance(%a: i32) -> i32 {
   cf.br ^bb2
 ^bb1:
+  // expected-note @+1 {{operand defined here}}
   %0 = arith.addi %a, %a : i32
   cf.br ^bb2
 ^bb2:
@@ -23,6 +24,7 @@ func.func @dominance(%a: i32) -> i32 {
 
 // -----
 
+// expected-note @+1 {{see existing symbol definition here}}
 func.func @twice() {
   return
 }
@@ -50,5 +52,16 @@ func.func @matmul(%a: memref<4x8xf32>, %b: memref<6x4xf32>, %c: memref<4x4xf32>)
 
 // A chunk without errors and without expectations passes.
 func.func @fine() {
+  return
+}
+
+// -----
+
+// A trait's error reads as MLIR's op errors do: "'name' op ...".
+func.func @return_inside_loop() {
+  affine.for %i = 0 to 10 {
+    // expected-error @+1 {{'func.return' op expects parent op 'func.func'}}
+    func.return
+  }
   return
 }

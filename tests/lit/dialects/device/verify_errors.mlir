@@ -16,7 +16,7 @@ func.func @mapping_count(%n: index) {
 // -----
 
 func.func @barrier_on_host() {
-  // expected-error @+1 {{'device.barrier' expects ancestor op 'device.launch'}}
+  // expected-error @+1 {{'device.barrier' op expects ancestor op 'device.launch'}}
   device.barrier
   return
 }
@@ -26,7 +26,7 @@ func.func @barrier_on_host() {
 func.func @parallel_on_host(%n: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  // expected-error @+1 {{'device.parallel' expects ancestor op 'device.launch'}}
+  // expected-error @+1 {{'device.parallel' op expects ancestor op 'device.launch'}}
   device.parallel (%i) = (%c0) to (%n) step (%c1) mapping [#device.dim<thread>] {
   }
   return
