@@ -9,7 +9,8 @@ A doc shows a command the way a terminal does, and the test reads it the same wa
   A block with no `$ ` is a list of commands whose output is not shown.
 * A command with output shown must print exactly that; one with none shown must exit
   with status 0 (its output, if any, is not compared).
-* A line `...` alone in shown output stands for any number of lines: for output that
+* A line starting with `...` (alone, or with a note: `... (17 more lines)`) in shown
+  output stands for any number of lines: for output that
   legitimately varies or is too long to show. Durations (`34.481 ms`, `2.1 s`) and the
   example's working directory are normalised before comparing, so timings may differ.
 * `$ cat FILE` with output shown, where FILE does not exist yet, creates FILE with that
@@ -186,7 +187,7 @@ def matches(shown: list[str], actual: list[str]) -> bool:
     if not shown:
         return not actual
     head, rest = shown[0], shown[1:]
-    if head.strip() == ELLIPSIS:
+    if head.strip().startswith(ELLIPSIS):
         return any(matches(rest, actual[k:]) for k in range(len(actual) + 1))
     return bool(actual) and actual[0] == head and matches(rest, actual[1:])
 
@@ -200,7 +201,7 @@ def environment() -> dict[str, str]:
         path.append(MLIR_OPT_DIR)
     env["PATH"] = os.pathsep.join(path)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    env["COLUMNS"] = "100"
+    env.pop("COLUMNS", None)
     return env
 
 
