@@ -8,7 +8,8 @@ the GPU (`--target cuda`, where there is one) and on the CPU emulation of the sa
 CUDA code (`--target cuda-emu`: correct, not fast), each
 with `--check`, which runs `ref` on the same random inputs and compares. For the
 mxu the table adds the simulated cycles and the array's utilisation. This is
-`make demo`.
+`make demo`. While it runs, a progress bar on stderr counts the runs, when stderr
+is a terminal (not when it is piped or redirected, nor with `--quiet`).
 """
 
 from __future__ import annotations
@@ -41,11 +42,17 @@ def run(model: Path, target: str) -> dict:
     return json.loads(done.stdout)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    from ziggurat.tools.progress import steps
+
+    quiet = "--quiet" in (sys.argv[1:] if argv is None else argv)
     rows = []
-    for model in sorted(MODELS.glob("*.mlir")):
-        for target in TARGETS:
+    models = sorted(MODELS.glob("*.mlir"))
+    work = [(model, target) for model in models for target in TARGETS]
+    with steps("demo", len(work), quiet) as advance:
+        for model, target in work:
             report = run(model, target)
+            advance(f"{model.stem} on {target}")
             check = report["check"]
             mxu = report.get("mxu")
             rows.append(

@@ -115,6 +115,11 @@ def _argument_parser() -> argparse.ArgumentParser:
     p.add_argument("--atol", type=float, help="absolute tolerance of --check")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress on stderr (shown only when stderr is a terminal)",
+    )
+    p.add_argument(
         "--mxu-config",
         metavar="PRESET|FILE",
         help="the mxu machine: a preset (edge, tpu-v1) or a TOML/JSON config (default: edge)",
@@ -208,7 +213,11 @@ class _Session:
         else:
             self._guard(lambda: self._refuse_dynamic_shapes(func, types))
             inputs = self._guard(lambda: random_inputs(self.module, self.entry, self.args.seed))
-        prepared = self._guard(lambda: self.executor.prepare(self.module, self.entry))
+        from ziggurat.tools.progress import status, steps
+
+        quiet = self.args.quiet
+        with status(f"compiling @{self.entry} for {self.args.target}", quiet):
+            prepared = self._guard(lambda: self.executor.prepare(self.module, self.entry))
         timings: list[float] = []
 
         def timed_run():
@@ -219,9 +228,13 @@ class _Session:
             return results, run_args
 
         # --repeat is at least 1 (checked with the arguments): the last run's are kept.
-        results, run_args = timed_run()
-        for _ in range(self.args.repeat - 1):
+        repeat = self.args.repeat
+        with steps(f"running @{self.entry} on {self.args.target}", repeat, quiet) as advance:
             results, run_args = timed_run()
+            advance(f"run 1 of {repeat}")
+            for k in range(repeat - 1):
+                results, run_args = timed_run()
+                advance(f"run {k + 2} of {repeat}")
         outputs = self._outputs(types, results, run_args)
         check = self._check(types, inputs, outputs) if self.args.check else None
         if self.args.output is not None:

@@ -11,6 +11,7 @@ import ctypes
 
 from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.dialects.func import FuncOp
+from xdsl.ir import Operation
 
 from ziggurat.codegen.c.ctypes_call import CFunction, find_function
 from ziggurat.diagnostics import CompileError
@@ -34,17 +35,22 @@ class OpenMPFunction(CFunction):
 _TENSOR_LEVEL_DIALECTS = ("linalg", "tensor", "bufferization")
 
 
-def is_tensor_level(module: ModuleOp) -> bool:
-    """Whether `module` still has tensors or linalg ops, which C cannot hold."""
+def first_tensor_level_op(module: ModuleOp) -> Operation | None:
+    """The first op that holds tensors or is a linalg op, which C cannot hold; None if none."""
     for op in module.walk():
         if op.name.split(".")[0] in _TENSOR_LEVEL_DIALECTS:
-            return True
+            return op
         if isinstance(op, FuncOp) and any(
             isinstance(t, TensorType)
             for t in (*op.function_type.inputs.data, *op.function_type.outputs.data)
         ):
-            return True
-    return False
+            return op
+    return None
+
+
+def is_tensor_level(module: ModuleOp) -> bool:
+    """Whether `module` still has tensors or linalg ops, which C cannot hold."""
+    return first_tensor_level_op(module) is not None
 
 
 def lower_for_c(module: ModuleOp) -> ModuleOp:

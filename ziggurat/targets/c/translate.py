@@ -23,6 +23,15 @@ class CTarget(Target):
     """Emit the header (descriptor structs and prototypes) instead of the definitions."""
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from ziggurat.targets.c.call import first_tensor_level_op
+
+        tensor_op = first_tensor_level_op(module)
+        if tensor_op is not None:
+            what = "tensors" if tensor_op.name == "func.func" else f"'{tensor_op.name}'"
+            raise CompileError(
+                f"the module still holds {what}, which C cannot print (run cpu-pipeline first)",
+                tensor_op,
+            )
         try:
             text = emit_header(module) if self.header else emit_module(module)
         except CompileError as error:
