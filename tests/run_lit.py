@@ -14,7 +14,7 @@ def main() -> int:
     lit = Path(sys.executable).with_name("lit")
     args = sys.argv[1:]
     # Paths given on the command line replace the whole suite; options pass through to lit.
-    paths = [a for a in args if not a.startswith("-")]
+    paths = [a for a in args if Path(a).exists()]
     command = [str(lit), "-v", *([] if paths else [str(suite)]), *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     counts: Counter[str] = Counter()
