@@ -72,6 +72,13 @@ def _argument_parser() -> argparse.ArgumentParser:
     p.add_argument("--print-op-generic", action="store_true", help="print ops in generic form")
     p.add_argument("--print-debuginfo", action="store_true", help="print op locations")
     p.add_argument(
+        "--mlir-print-elementsattrs-with-hex-if-larger",
+        type=int,
+        default=None,
+        metavar="N",
+        help="print dense literals of more than N elements in hex (default 100; -1: never)",
+    )
+    p.add_argument(
         "--allow-unregistered-dialect",
         action="store_true",
         help="accept ops of dialects that are not registered",
@@ -96,6 +103,7 @@ _SINGLE_DASH = (
     "-verify-diagnostics",
     "-output-split-marker",
     "-allow-unregistered-dialect",
+    "-mlir-print-elementsattrs-with-hex-if-larger",
 )
 """mlir-opt's single-dash spellings that RUN lines of MLIR's tests use."""
 
@@ -151,6 +159,10 @@ def _run(args: argparse.Namespace, sources: Sources) -> int:
     pipeline = Pipeline.parse(registry, args.pass_pipeline)
     if args.dump_pass_pipeline:
         sys.stderr.write(f"Pass Manager with {len(pipeline.passes)} passes:\n{pipeline.spec()}\n")
+    if args.mlir_print_elementsattrs_with_hex_if_larger is not None:
+        from ziggurat.elements import PRINT_OPTIONS
+
+        PRINT_OPTIONS.hex_if_larger = args.mlir_print_elementsattrs_with_hex_if_larger
     ctx = registry.make_context(args.allow_unregistered_dialect)
     session = OptSession(ctx, pipeline, args)
     text = sources.read(args.input)
