@@ -15,17 +15,8 @@ from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, UnrankedMemRefType
 from xdsl.ir import Attribute
 from xdsl.utils.exceptions import VerifyException
 
+from ziggurat.dialects.slice_rules import check_dynamic_sizes
 from ziggurat.dialects.strided_rules import check_reinterpret_cast, strided_form
-
-
-def _check_dynamic_sizes(result: Attribute, count: int) -> None:
-    """One size operand per dynamic dimension of an allocated or viewed memref."""
-    if isinstance(result, MemRefType):
-        expected = sum(1 for size in result.get_shape() if size == DYNAMIC_INDEX)
-        if count != expected:
-            raise VerifyException(
-                f"incorrect number of dynamic sizes, has {count}, expected {expected}"
-            )
 
 
 class LoadOp(xmemref.LoadOp):
@@ -64,7 +55,7 @@ class AllocOp(xmemref.AllocOp):
     """`memref.alloc(%n) : memref<?x4xf32>`: one size per dynamic dimension."""
 
     def verify_(self) -> None:
-        _check_dynamic_sizes(self.memref.type, len(self.dynamic_sizes))
+        check_dynamic_sizes(self.memref.type, len(self.dynamic_sizes))
         _check_alignment(self.alignment)
         super().verify_()
 
@@ -73,7 +64,7 @@ class AllocaOp(xmemref.AllocaOp):
     """`memref.alloca(%n) : memref<?x4xf32>`: one size per dynamic dimension."""
 
     def verify_(self) -> None:
-        _check_dynamic_sizes(self.memref.type, len(self.dynamic_sizes))
+        check_dynamic_sizes(self.memref.type, len(self.dynamic_sizes))
         _check_alignment(self.alignment)
         super().verify_()
 
@@ -82,7 +73,7 @@ class ViewOp(xmemref.ViewOp):
     """`memref.view %buf[%shift][%n] : memref<2048xi8> to memref<?x4xf32>`"""
 
     def verify_(self) -> None:
-        _check_dynamic_sizes(self.result.type, len(self.sizes))
+        check_dynamic_sizes(self.result.type, len(self.sizes))
         super().verify_()
 
 

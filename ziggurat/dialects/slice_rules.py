@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import DYNAMIC_INDEX, MemRefType, TensorType
+from xdsl.ir import Attribute
 from xdsl.utils.exceptions import VerifyException
 
 from ziggurat.dialects.strided_rules import check_subview_type
@@ -97,3 +98,13 @@ def _rank_reduces_to(sizes: list[int], shape: list[int]) -> bool:
         elif size != 1:
             return False
     return j == len(shape)
+
+
+def check_dynamic_sizes(result: Attribute, count: int) -> None:
+    """One size operand per dynamic dimension of the memref or tensor an op makes."""
+    if isinstance(result, MemRefType | TensorType):
+        expected = sum(1 for size in result.get_shape() if size == DYNAMIC_INDEX)
+        if count != expected:
+            raise VerifyException(
+                f"incorrect number of dynamic sizes, has {count}, expected {expected}"
+            )

@@ -35,7 +35,7 @@ from xdsl.utils.hints import isa
 from ziggurat.dialects.extend import extend_dialect
 from ziggurat.dialects.reshape_rules import check_tensor_reshape, reassociation_groups
 from ziggurat.dialects.shape_syntax import print_reshape
-from ziggurat.dialects.slice_rules import check_slice
+from ziggurat.dialects.slice_rules import check_dynamic_sizes, check_slice
 from ziggurat.dialects.tensor_checks import (
     CastOp,
     EmptyOp,
@@ -44,7 +44,6 @@ from ziggurat.dialects.tensor_checks import (
     PadOp,
     ReshapeOp,
     SplatOp,
-    check_dynamic_sizes,
 )
 
 

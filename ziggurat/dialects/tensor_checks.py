@@ -15,15 +15,7 @@ from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, TensorType, Unranked
 from xdsl.ir import Attribute
 from xdsl.utils.exceptions import VerifyException
 
-
-def check_dynamic_sizes(result: Attribute, count: int) -> None:
-    """One size operand per dynamic dimension of the tensor made."""
-    if isinstance(result, TensorType):
-        expected = sum(1 for size in result.get_shape() if size == DYNAMIC_INDEX)
-        if count != expected:
-            raise VerifyException(
-                f"incorrect number of dynamic sizes, has {count}, expected {expected}"
-            )
+from ziggurat.dialects.slice_rules import check_dynamic_sizes
 
 
 def tensor_cast_compatible(a: Attribute, b: Attribute) -> bool:
