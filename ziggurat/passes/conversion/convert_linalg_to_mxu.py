@@ -80,7 +80,7 @@ def _reason(op: MatmulOp | BatchMatmulOp) -> str | None:
     """Why the mxu cannot run `op`, or None if it can."""
     if op.results or len(op.inputs) != 2 or len(op.outputs) != 1:
         return "it works on tensors (bufferize first)"
-    if op.attributes.get("indexing_maps") is not None:
+    if getattr(op, "indexing_maps", None) is not None:
         return "it has custom indexing maps"
     operands = [*op.inputs, *op.outputs]
     if any(_dense(v) is None for v in operands):
